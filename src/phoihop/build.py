@@ -1,0 +1,171 @@
+"""`phoihop build`: ontology + curated data -> inference -> SHACL + checks -> dist/phoihop.{ttl,trig}.
+
+Nothing is written unless the graph conforms, and the two outputs replace the old ones only at the
+end, so a failed or interrupted build leaves the previous dist/ as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .errors import DataInvalid
+from .infer import InferenceStats, infer
+from .namespaces import DCT, GRAPH_COMMON, GRAPH_ONTOLOGY, PH, graph_for_source, sparql_prologue
+from .resources import data_dir, ontology_dir
+from .store import PREFIX_MAP, add_rdflib_graph, expand_inputs, parse_file, union_triples
+from .validate import CheckOutcome, ValidationReport, run_checks, validate_store
+
+log = logging.getLogger("phoihop.build")
+
+
+@dataclass
+class BuildResult:
+    """What a build produced and measured."""
+
+    outputs: list[Path] = field(default_factory=list)
+    triples: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    inference: InferenceStats | None = None
+    report: ValidationReport | None = None
+    checks: list[CheckOutcome] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def ontology_files() -> list[Path]:
+    """The ontology and its SKOS schemes (the rules are not RDF and stay out)."""
+    folder = ontology_dir()
+    return sorted(folder.glob("*.ttl")) + sorted((folder / "schemes").glob("*.ttl"))
+
+
+def _source_graph(path: Path, quads: list[ox.Quad]) -> ox.NamedNode:
+    """A data file named after the source document it describes goes to that document's graph."""
+    identifier = ox.NamedNode(str(DCT.identifier))
+    for q in quads:
+        if q.predicate == identifier and isinstance(q.object, ox.Literal):
+            if q.object.value.rsplit(".", 1)[0] == path.stem:
+                return ox.NamedNode(str(graph_for_source(path.stem)))
+    return ox.NamedNode(str(GRAPH_COMMON))
+
+
+def load_sources(data_files: list[Path], with_ontology: bool = True, gazetteer: bool = True) -> ox.Store:
+    """Load ontology, gazetteer areas and data files into one store, one named graph each."""
+    store = ox.Store()
+    if with_ontology:
+        onto = ox.NamedNode(str(GRAPH_ONTOLOGY))
+        for path in ontology_files():
+            store.extend(parse_file(path, onto))
+    if gazetteer:
+        _add_gazetteer(store)
+    for path in data_files:
+        quads = parse_file(path)
+        graph = _source_graph(path, quads)
+        store.extend(ox.Quad(q.subject, q.predicate, q.object, graph) for q in quads)
+        log.debug("loaded %s into %s", path, graph.value)
+    return store
+
+
+def _add_gazetteer(store: ox.Store) -> None:
+    """Areas of every province and centrally-run city, from data/gazetteer (when present)."""
+    try:
+        from .gazetteer import area_graph
+    except ImportError:  # the gazetteer module is optional for a bare checkout
+        return
+    add_rdflib_graph(store, area_graph(), ox.NamedNode(str(GRAPH_COMMON)))
+
+
+def class_counts(store: ox.Store) -> dict[str, int]:
+    """Instances per phoihop class (after inference), largest first."""
+    query = sparql_prologue() + f"""
+        SELECT ?class (COUNT(DISTINCT ?x) AS ?n) WHERE {{
+          ?x a ?class . FILTER(STRSTARTS(STR(?class), "{PH}"))
+        }} GROUP BY ?class ORDER BY DESC(?n) ?class"""
+    return {row["class"].value.removeprefix(str(PH)): int(row["n"].value)
+            for row in store.query(query, use_default_graph_as_union=True)}
+
+
+def write_outputs(store: ox.Store, out_dir: Path) -> list[Path]:
+    """Write dist/phoihop.ttl (union graph) and dist/phoihop.trig (named graphs), replacing both at once."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    targets = [out_dir / "phoihop.ttl", out_dir / "phoihop.trig"]
+    temps: list[str] = []
+    try:
+        for target in targets:
+            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=out_dir)
+            os.close(fd)
+            temps.append(tmp)
+            if target.suffix == ".ttl":
+                triples = (ox.Triple(s, p, o) for s, p, o in union_triples(store))
+                ox.serialize(triples, tmp, format=ox.RdfFormat.TURTLE, prefixes=PREFIX_MAP)
+            else:
+                store.dump(tmp, format=ox.RdfFormat.TRIG, prefixes=PREFIX_MAP)
+        for tmp, target in zip(temps, targets, strict=True):
+            os.replace(tmp, target)
+    finally:
+        for tmp in temps:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+    return targets
+
+
+def write_report(report: ValidationReport, checks: list[CheckOutcome], out_dir: Path) -> Path:
+    """The full validation report beside the outputs, for reading after a failed build."""
+    from .atomic import atomic_write
+
+    path = out_dir / "validation-report.txt"
+    with atomic_write(path) as handle:
+        handle.write(report.to_text() + "\n")
+        for check in checks:
+            if check.rows:
+                handle.write(f"\ncheck {check.name} ({check.title}): {len(check.rows)} rows\n")
+                for row in check.rows:
+                    handle.write("  " + ", ".join(f"{k}={v}" for k, v in row.items()) + "\n")
+    return path
+
+
+def build(data: list[Path] | None = None, out_dir: Path = Path("dist"), validate: bool = True) -> BuildResult:
+    """Run the whole pipeline; raise DataInvalid (and write only the report) when the graph does not conform."""
+    result = BuildResult()
+    tick = time.perf_counter()
+    files = expand_inputs(data or [data_dir()])
+    store = load_sources(files)
+    result.seconds["load"] = time.perf_counter() - tick
+    log.info("loaded %d data files and the ontology: %d quads (%.2f s)", len(files), len(store),
+             result.seconds["load"])
+
+    tick = time.perf_counter()
+    result.inference = infer(store)
+    result.seconds["infer"] = time.perf_counter() - tick
+
+    if validate:
+        tick = time.perf_counter()
+        result.report = validate_store(store)
+        result.checks = run_checks(store)
+        result.seconds["validate"] = time.perf_counter() - tick
+        failed = [c for c in result.checks if c.rows]
+        log.info("validation: %s; %d check queries, %d failed (%.2f s)",
+                 "conforms" if result.report.conforms else "violations", len(result.checks), len(failed),
+                 result.seconds["validate"])
+        if not result.report.conforms or failed:
+            path = write_report(result.report, result.checks, out_dir)
+            summary = result.report.to_text(limit=10)
+            for check in failed:
+                summary += f"\ncheck {check.name}: {len(check.rows)} rows ({check.title})"
+            log.error("%s", summary)
+            problems = len(result.report.violations) + sum(len(c.rows) for c in failed)
+            raise DataInvalid(f"the graph does not conform ({problems} problems); nothing written; "
+                              f"full report: {path}")
+
+    tick = time.perf_counter()
+    result.outputs = write_outputs(store, out_dir)
+    result.seconds["write"] = time.perf_counter() - tick
+    result.triples = sum(1 for _ in union_triples(store))
+    result.counts = class_counts(store)
+    return result
