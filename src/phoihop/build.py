@@ -18,7 +18,7 @@ import pyoxigraph as ox
 
 from .errors import DataInvalid
 from .infer import InferenceStats, infer
-from .namespaces import DCT, GRAPH_COMMON, GRAPH_ONTOLOGY, PH, graph_for_source, sparql_prologue
+from .namespaces import DCT, GRAPH_COMMON, GRAPH_ONTOLOGY, PH, RDF, graph_for_source, sparql_prologue
 from .resources import data_dir, ontology_dir
 from .store import PREFIX_MAP, add_rdflib_graph, expand_inputs, parse_file, union_triples
 from .validate import CheckOutcome, ValidationReport, run_checks, validate_store
@@ -48,8 +48,10 @@ def ontology_files() -> list[Path]:
 def _source_graph(path: Path, quads: list[ox.Quad]) -> ox.NamedNode:
     """A data file named after the source document it describes goes to that document's graph."""
     identifier = ox.NamedNode(str(DCT.identifier))
+    rdf_type, source_class = ox.NamedNode(str(RDF.type)), ox.NamedNode(str(PH.SourceDocument))
+    documents = {q.subject for q in quads if q.predicate == rdf_type and q.object == source_class}
     for q in quads:
-        if q.predicate == identifier and isinstance(q.object, ox.Literal):
+        if q.subject in documents and q.predicate == identifier and isinstance(q.object, ox.Literal):
             if q.object.value.rsplit(".", 1)[0] == path.stem:
                 return ox.NamedNode(str(graph_for_source(path.stem)))
     return ox.NamedNode(str(GRAPH_COMMON))

@@ -125,11 +125,184 @@ def evaluate(gold: Path, only: tuple[str, ...], minimum: float, graphs: tuple[Pa
     if scores.overall < minimum:
         raise SystemExit(1)
 # --- ingest ---
+@cli.command("ingest")
+@click.argument("files", nargs=-1, required=True, metavar="FILE…")
+@click.option("-o", "--out", default="-", show_default=True, help="Turtle output file; - = stdout.")
+@click.option("--base", type=click.Path(path_type=Path), help="Graph whose actors and instruments are reused.")
+@click.option("--max-mb", default=20, show_default=True, type=int, help="Refuse input files larger than this.")
+def ingest_cmd(files: tuple[str, ...], out: str, base: Path | None, max_mb: int) -> None:
+    """Read Vietnamese documents (plain text or Markdown) and write what they state as Turtle.
+
+    One ph:SourceDocument per file; every fact carries its source and character offsets. A
+    file of '-' is standard input. Accepts UTF-8, UTF-16 and Windows-1258; refuses binary input.
+
+    \b
+    Example:
+      phoihop ingest quy-che-ben-tre.txt > ben-tre.ttl
+      phoihop ingest a.txt b.md -o new.ttl --base dist/phoihop.ttl
+      cat note.txt | phoihop ingest - -o note.ttl
+    """
+    from .ingest import ingest_files
+
+    ingest_files(files, out, base, max_bytes=max_mb * 1024 * 1024)
 # --- query ---
+@cli.command("query")
+@click.argument("target", required=False, metavar="NAME|FILE|-")
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="Bind a declared parameter (typed and escaped, see --list).")
+@click.option("-f", "--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "xml", "turtle",
+                                                           "ntriples", "rdfxml"]),
+              help="Output format (default: table, or turtle for CONSTRUCT).")
+@click.option("--list", "list_only", is_flag=True, help="List the named queries with their questions.")
+@click.option("--endpoint", metavar="URL", help="Run on a remote SPARQL 1.1 endpoint instead.")
+@click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph", show_default=True)
+@click.option("-g", "--graph", "graphs", multiple=True, type=click.Path(path_type=Path),
+              help="RDF files or folders to query (default: dist/phoihop.trig).")
+@click.option("--timeout", type=float, metavar="SECONDS", help="Give up after this long (exit 2).")
+@click.option("-o", "--out", default="-", show_default=True, help="Write the results here.")
+def query_cmd(target: str | None, params: tuple[str, ...], fmt: str | None, list_only: bool,
+              endpoint: str | None, engine: str, graphs: tuple[Path, ...], timeout: float | None,
+              out: str) -> None:
+    """Run a named query, a .rq file or SPARQL from stdin on the graph.
+
+    \b
+    Example:
+      phoihop query --list
+      phoihop query programmes-active-in-year --param year=2023 --format csv
+      phoihop query actor-commitments -p actor=id:actor/ha-noi/lien-doan-lao-dong
+      echo 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' | phoihop query -
+      phoihop query coordination-pairs --endpoint http://127.0.0.1:7878/sparql
+    """
+    from .query import run_command
+
+    stdin_text = sys.stdin.read() if target == "-" else None
+    run_command(target, stdin_text=stdin_text, params=params, fmt=fmt, list_only=list_only, endpoint=endpoint,
+                engine=engine, graphs=graphs, timeout=timeout, out=out)
+
+
 # --- serve ---
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=7878, show_default=True, type=int)
+@click.option("-g", "--graph", "graphs", multiple=True, type=click.Path(path_type=Path),
+              help="RDF files or folders to serve (default: dist/phoihop.trig).")
+@click.option("--timeout", default=10.0, show_default=True, type=float, help="Seconds one query may run.")
+@click.option("--max-rows", default=10_000, show_default=True, type=int, help="Largest result served.")
+@click.option("--max-query-chars", default=20_000, show_default=True, type=int,
+              help="Longest query accepted.")
+@click.option("--workers", default=2, show_default=True, type=int, help="Queries run at once (processes).")
+def serve_cmd(host: str, port: int, graphs: tuple[Path, ...], timeout: float, max_rows: int,
+              max_query_chars: int, workers: int) -> None:
+    """Serve the graph as a read-only SPARQL 1.1 endpoint at /sparql, with a query page at /.
+
+    \b
+    Example:
+      phoihop serve
+      phoihop serve --port 8000 --graph dist/phoihop.trig --timeout 30
+      curl 'http://127.0.0.1:7878/sparql?query=ASK%7B%7D' -H 'Accept: application/sparql-results+json'
+    """
+    from .serve import Limits, serve
+
+    serve(list(graphs) or None, host=host, port=port,
+          limits=Limits(timeout=timeout, max_rows=max_rows, max_query_chars=max_query_chars, workers=workers))
+
+
 # --- push ---
+@cli.command("push")
+@click.option("--endpoint", required=True, metavar="URL",
+              help="Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store (Oxigraph) or "
+                   "http://127.0.0.1:8890/sparql-graph-crud-auth (Virtuoso).")
+@click.option("--graph", metavar="IRI", help="Push only this named graph (or put a triples file into it).")
+@click.option("--user", help="User name when the store asks for one (Basic or Digest).")
+@click.option("--password", help="Password for --user.")
+@click.option("--timeout", default=300.0, show_default=True, type=float, help="Seconds per graph.")
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+def push_cmd(endpoint: str, graph: str | None, user: str | None, password: str | None, timeout: float,
+             files: tuple[Path, ...]) -> None:
+    """Replace each named graph in a triple store with the built graph (SPARQL 1.1 Graph Store Protocol).
+
+    Exit 3 with the server's message when the store refuses.
+
+    \b
+    Example:
+      phoihop push --endpoint http://127.0.0.1:7878/store
+      phoihop push --endpoint http://127.0.0.1:8890/sparql-graph-crud-auth --user dba --password dba
+      phoihop push --endpoint http://127.0.0.1:7878/store --graph id:graph/common
+    """
+    from .push import push
+
+    pushed = push(endpoint, list(files) or None, graph=graph, user=user, password=password, timeout=timeout)
+    for item in pushed:
+        click.echo(f"{item.triples:8d}  {item.graph}  (HTTP {item.status}, {item.seconds:.2f} s)", err=True)
+
+
 # --- export ---
+_EXPORT_GRAPHS = ("coordination", "citation", "hierarchy", "bipartite", "all")
+_EXPORT_FORMATS = ("graphml", "gexf", "cyjs", "json", "dot", "csv", "html", "svg", "png", "all")
+
+
+@cli.command("export")
+@click.option("--graph", "graphs", multiple=True, default=("all",), show_default=True,
+              type=click.Choice(_EXPORT_GRAPHS), help="Network(s) to build; repeat for several.")
+@click.option("--format", "formats", multiple=True, default=("all",), show_default=True,
+              type=click.Choice(_EXPORT_FORMATS), help="File format(s); repeat for several.")
+@click.option("--out", "out_dir", default="dist/network", show_default=True, type=click.Path(path_type=Path),
+              help="Folder for <graph>.<format> files.")
+@click.option("--input", "inputs", multiple=True, type=click.Path(path_type=Path),
+              help="Built graph files or folders (default: dist/phoihop.trig).")
+@click.option("--topic", help="Keep ties about this topic code (e.g. worker-welfare).")
+@click.option("--year", type=int, help="Keep ties in force in this year.")
+@click.option("--level", help="Keep nodes of this level (national, province, district, commune, grassroots).")
+@click.option("--metrics", "with_metrics", is_flag=True,
+              help="Also write <graph>-metrics.csv (degree, betweenness, community) and print the top nodes.")
+@click.option("--ontology-doc", type=click.Path(path_type=Path),
+              help="Also write the ontology documentation page here (needs pip install 'phoihop[docs]').")
+def export_command(graphs, formats, out_dir, inputs, topic, year, level, with_metrics, ontology_doc) -> None:
+    """Export who-coordinates-with-whom networks for Gephi, Cytoscape, igraph, Graphviz and the browser.
+
+    Networks: coordination (actors sharing an agreement or a commitment), citation (instruments),
+    hierarchy (actors and areas), bipartite (actors and commitments). GraphML, GEXF, DOT and CSV hold
+    scalars only, so list attributes (topics, years, programmes, relations) are joined with ';'.
+    The html page works offline from the one file. --format all also writes ontology.html.
+
+    \b
+    Example:
+      phoihop export --graph coordination --format html --out /tmp/net
+      phoihop export --graph all --format graphml --format gexf --topic worker-welfare --year 2023
+      phoihop export --graph coordination --format png --metrics --level province
+    """
+    from .export import export, format_top
+    from .network import Filters
+
+    result = export(list(inputs) or [Path("dist/phoihop.trig")], graphs, formats, out_dir,
+                    Filters(topic=topic, year=year, level=level), with_metrics, ontology_doc)
+    for name, rows in result.metrics.items():
+        click.echo(format_top(name, rows))
+    seconds = sum(result.seconds.values())
+    click.echo(f"wrote {len(result.outputs)} files to {out_dir} in {seconds:.2f}s", err=True)
+
+
 # --- synth ---
+@cli.command("synth")
+@click.option("--triples", "size", required=True, help="Target size: a number or 10k, 100k, 1M, 5M.")
+@click.option("-o", "--out", required=True, help="Output file: .nt, .nq (one graph per source) or .ttl; - = stdout.")
+@click.option("--seed", type=int, default=1, show_default=True, help="Same seed and size, same bytes.")
+def synth_command(size: str, out: str, seed: int) -> None:
+    """Write a synthetic all-Vietnam graph (benchmarks, scale tests) that conforms to the shapes.
+
+    Provinces come from the gazetteer; bodies, pairs, tasks and names from data/synth and the lexicon.
+    Build it with the gazetteer and ontology: phoihop build --data FILE.
+
+    \b
+    Example:
+      phoihop synth --triples 100k -o /tmp/synth-100k.nt
+      phoihop synth --triples 1M --seed 7 -o /tmp/synth-1m.nq
+    """
+    from .synth import synth
+
+    result = synth(size, out, seed)
+    kinds = ", ".join(f"{n} {k}" for k, n in result.counts.items())
+    click.echo(f"{result.triples} triples in {result.seconds:.1f}s -> {out} ({kinds})", err=True)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import csv
 import re
 import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
 
 from rdflib import URIRef
 
 from .namespaces import ID
+from .resources import data_dir
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
@@ -41,17 +45,58 @@ def number_slug(number: str) -> str:
     return slug(f"{parts[0]}-{kind}")
 
 
+@dataclass(frozen=True)
+class IssuerCode:
+    """One row of data/lexicon/issuers.csv: an issuer code pattern, its scope and the body it names."""
+
+    pattern: re.Pattern
+    grammar: str  # party | state | any
+    scope: str  # national | local
+    actor: str
+
+
+@lru_cache(maxsize=1)
+def issuer_codes() -> tuple[IssuerCode, ...]:
+    """The issuer-code table; national codes are kept out of instrument IRIs' area prefix."""
+    path = data_dir() / "lexicon" / "issuers.csv"
+    with path.open(encoding="utf-8") as handle:
+        rows = csv.DictReader(line for line in handle if not line.startswith("#"))
+        return tuple(IssuerCode(re.compile(r["code"]), r["grammar"], r["scope"], r["actor"]) for r in rows)
+
+
+def lookup_issuer_code(code: str, grammar: str = "any") -> IssuerCode | None:
+    """The first table row matching one code slug ('ubnd', 'ttg') in this number grammar."""
+    for row in issuer_codes():
+        if row.grammar in ("any", grammar) and row.pattern.fullmatch(code):
+            return row
+    return None
+
+
+def is_party_number(number: str) -> bool:
+    """Party grammar (37-CT/TW, 09-NQ/TU) rather than state grammar (149/2018/NĐ-CP)."""
+    parts = number.split("/")
+    return len(parts) == 2 and "-" in parts[0] and not parts[-1][:1].isdigit()
+
+
+def issuer_suffix(number: str) -> str:
+    """The issuer part of a number: '37-CT/TW' -> 'TW', '163/CTr-UBND-LĐLĐ' -> 'UBND-LĐLĐ'."""
+    tail = number.split("/")[-1]
+    if is_party_number(number):
+        return tail
+    return tail.split("-", 1)[1] if "-" in tail else tail
+
+
 def issuer_key(number: str, area: str | None = None) -> str:
     """The issuer segment of an instrument IRI, from the number's suffix (and area for local issuers)."""
-    parts = number.split("/")
-    tail = parts[-1]
-    if len(parts) == 2 and "-" in parts[0] and not tail[:1].isdigit():  # Party: 37-CT/TW, 09-NQ/TU
-        suffix = tail
+    key = slug(issuer_suffix(number))
+    grammar = "party" if is_party_number(number) else "state"
+    whole = lookup_issuer_code(key, grammar)
+    if whole is not None:
+        local = whole.scope == "local"
     else:
-        suffix = tail.split("-", 1)[1] if "-" in tail else tail
-    key = slug(suffix)
-    national = {"tw", "cp", "ttg", "vpcp", "qh", "ubtvqh", "tld", "bct", "bbt"}
-    if area and key not in national and not key.startswith("b"):
+        rows = [lookup_issuer_code(part, grammar) for part in key.split("-")]
+        local = any(row is None or row.scope == "local" for row in rows)
+    if area and local:
         return f"{slug(area)}-{key}"
     return key
 

@@ -1,0 +1,568 @@
+"""National-scale figures in one run: build, validate and query synthetic graphs of growing size.
+
+    python benchmarks/run.py --sizes 10k,100k,1M
+    python benchmarks/run.py --sizes 10k,100k --markdown benchmarks/results.md
+    python benchmarks/run.py --sizes 5M --reference-max 0       # 5M, embedded path only
+
+For each size, `phoihop synth` writes a graph; then three child processes (so that each reports its own
+peak memory) measure:
+  fast       the embedded path: parse, load, inference (SPARQL rules on pyoxigraph), SHACL compiled to
+             SPARQL, the check queries, every named query (median of --repeat runs), writing dist/, and
+             every network export;
+  build      `phoihop build` end to end, exactly as committed (phoihop.build.build);
+  reference  the same steps on plain rdflib: rdflib parse, the same rules run by rdflib's SPARQL,
+             pySHACL, and every named query on rdflib (each step under --step-timeout seconds).
+Ingest throughput (KB of text per second) is measured once on the seed texts (or the ingest fixtures).
+Prints a table with the ratios, writes benchmarks/out/results-<date>.json, and with --markdown the table
+the README shows. Steps whose module is missing are reported as n/a; figures are measured, never assumed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import json
+import os
+import platform
+import resource
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "benchmarks" / "out"
+KEY_QUERY = "coordination-pairs"
+
+
+class StepTimeout(Exception):
+    """A reference step ran past its time budget."""
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Interrupt pure-Python work (rdflib, pySHACL, networkx) after `seconds` (main thread only)."""
+    def alarm(signum, frame):
+        raise StepTimeout(f"over {seconds:g} s")
+    previous = signal.signal(signal.SIGALRM, alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def measure(steps: dict, name: str, action: Callable[[], dict | None], limit: float | None = None):
+    """Run one step, store {seconds, ...} or {error}; return what the action returned."""
+    start = time.perf_counter()
+    try:
+        with time_limit(limit) if limit else contextlib.nullcontext():
+            extra = action()
+    except StepTimeout as err:
+        steps[name] = {"error": f"timeout ({err})", "seconds": time.perf_counter() - start}
+        return None
+    except ImportError as err:
+        steps[name] = {"error": f"n/a ({err})"}
+        return None
+    except Exception as err:  # a benchmark reports a failing step and goes on with the others
+        steps[name] = {"error": f"{type(err).__name__}: {str(err)[:300]}",
+                       "seconds": time.perf_counter() - start}
+        return None
+    steps[name] = {"seconds": time.perf_counter() - start, **(extra or {})}
+    return extra
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
+
+
+# --- the embedded path ----------------------------------------------------------------------------------
+
+def run_fast(graph: Path, repeat: int, step_timeout: float) -> dict:
+    import pyoxigraph as ox
+
+    from phoihop.build import load_sources, write_outputs
+    from phoihop.infer import infer
+    from phoihop.validate import run_checks
+
+    steps: dict = {}
+    measure(steps, "parse", lambda: {"triples": sum(1 for _ in ox.parse(path=str(graph),
+                                                                        format=ox.RdfFormat.N_TRIPLES))})
+    bulk = ox.Store()
+    measure(steps, "load", lambda: bulk.load(path=str(graph), format=ox.RdfFormat.N_TRIPLES) or {"quads": len(bulk)})
+    del bulk
+    holder: dict = {}
+
+    def load_build() -> dict:
+        holder["store"] = load_sources([graph])
+        return {"quads": len(holder["store"])}
+    measure(steps, "load (build)", load_build)
+    store = holder["store"]
+    measure(steps, "infer", lambda: {"added": infer(store).total})
+
+    def validate() -> dict:
+        from phoihop.shacl_sparql import validate_store
+
+        report = validate_store(store)
+        return {"results": len(report.results), "conforms": report.conforms,
+                "keys": sorted(map(list, {r.key() for r in report.results}))[:10_000]}
+    measure(steps, "validate (sparql)", validate)
+    measure(steps, "checks", lambda: {"rows": sum(len(c.rows) for c in run_checks(store))})
+    queries = run_queries("oxigraph", store, repeat, None)
+    with tempfile.TemporaryDirectory() as tmp:
+        measure(steps, "write dist", lambda: {"files": len(write_outputs(store, Path(tmp)))})
+        fast_build = [steps.get(k, {}).get("seconds") for k in
+                      ("load (build)", "infer", "validate (sparql)", "checks", "write dist")]
+        if all(s is not None for s in fast_build):
+            steps["build (fast path)"] = {"seconds": sum(fast_build)}
+        del store, holder["store"]
+        exports = run_exports(Path(tmp) / "phoihop.trig", Path(tmp) / "network", step_timeout)
+    return {"steps": steps, "queries": queries, "exports": exports, "peak_mb": peak_mb()}
+
+
+def run_queries(engine: str, graph, repeat: int, limit: float | None) -> dict:
+    """Median seconds and row count of every named query (checks included) on one engine."""
+    try:
+        from phoihop.query import OxigraphBackend, bind, list_queries
+    except ImportError as err:
+        return {"error": f"n/a ({err})"}
+    backend = OxigraphBackend(graph) if engine == "oxigraph" else None
+    out: dict = {}
+    for query in list_queries():
+        text = bind(query, {})
+        times, rows = [], None
+        for _ in range(repeat):
+            start = time.perf_counter()
+            try:
+                with time_limit(limit) if limit else contextlib.nullcontext():
+                    if backend is not None:
+                        rows = len(backend.run(text, query.name))
+                    else:
+                        with warnings.catch_warnings():
+                            warnings.simplefilter("ignore")
+                            rows = len(list(graph.query(text)))
+            except StepTimeout as err:
+                out[query.name] = {"error": f"timeout ({err})", "seconds": time.perf_counter() - start}
+                break
+            except Exception as err:  # reported, not raised
+                out[query.name] = {"error": f"{type(err).__name__}: {str(err)[:200]}"}
+                break
+            times.append(time.perf_counter() - start)
+        else:
+            out[query.name] = {"seconds": statistics.median(times), "runs": times, "rows": rows}
+    return out
+
+
+def run_exports(trig: Path, out_dir: Path, limit: float) -> dict:
+    """Every network in every export format, from the written dist/phoihop.trig."""
+    steps: dict = {}
+
+    def export() -> dict:
+        from phoihop.export import EXPORTERS, export
+
+        result = export([trig], ["all"], list(EXPORTERS), out_dir)
+        steps.update({k: {"seconds": v} for k, v in result.seconds.items()})
+        return {"files": len(result.outputs)}
+    measure(steps, "all exports", export, limit)
+    return steps
+
+
+# --- phoihop build as committed ---------------------------------------------------------------------------
+
+def run_build(graph: Path, limit: float) -> dict:
+    steps: dict = {}
+
+    def build() -> dict:
+        from phoihop.build import build
+        from phoihop.errors import DataInvalid
+
+        with tempfile.TemporaryDirectory() as tmp:
+            try:
+                result = build([graph], Path(tmp))
+            except DataInvalid as err:
+                return {"status": f"does not conform: {err.message[:160]}"}
+            return {"status": "ok", "triples": result.triples, "parts": result.seconds}
+    measure(steps, "phoihop build", build, limit)
+    return {"steps": steps, "peak_mb": peak_mb()}
+
+
+# --- the plain rdflib reference --------------------------------------------------------------------------
+
+def run_reference(graph: Path, limit: float, query_limit: float) -> dict:
+    import rdflib
+
+    from phoihop.build import ontology_files
+    from phoihop.namespaces import GRAPH_COMMON
+    from phoihop.resources import ontology_dir
+
+    steps: dict = {}
+    dataset = rdflib.Dataset(default_union=True)
+    data = dataset.graph(rdflib.URIRef(str(GRAPH_COMMON)))
+    measure(steps, "parse", lambda: data.parse(graph, format="nt") and {"triples": len(data)}, limit)
+
+    def load_rest() -> dict:
+        for path in ontology_files():
+            data.parse(path, format="turtle")
+        with contextlib.suppress(ImportError):
+            from phoihop.gazetteer import area_graph
+
+            data.__iadd__(area_graph())
+        return {"triples": len(data)}
+    measure(steps, "load (build)", load_rest, limit)
+
+    def infer() -> dict:
+        from rdflib.plugins.sparql import prepareQuery
+
+        rules = [prepareQuery(p.read_text(encoding="utf-8")) for p in sorted((ontology_dir() / "rules").glob("*.rq"))]
+        added = 0
+        while True:
+            new = {t for rule in rules for t in data.query(rule) if t not in data}
+            if not new:
+                return {"added": added}
+            for triple in new:
+                data.add(triple)
+            added += len(new)
+    measure(steps, "infer", infer, limit)
+
+    def validate() -> dict:
+        from phoihop.validate import validate_graph
+
+        report = validate_graph(data)
+        return {"results": len(report.results), "conforms": report.conforms,
+                "keys": sorted(map(list, {r.key() for r in report.results}))[:10_000]}
+    measure(steps, "validate (pyshacl)", validate, limit)
+    queries = run_queries("rdflib", dataset, 1, query_limit)
+    return {"steps": steps, "queries": queries, "peak_mb": peak_mb()}
+
+
+# --- ingest --------------------------------------------------------------------------------------------------
+
+def run_ingest(repeat: int) -> dict:
+    shared = ROOT.parent / "shared" / "seeds"
+    texts = sorted(shared.glob("*.txt")) if shared.is_dir() else sorted((ROOT / "tests/fixtures/ingest").glob("*.txt"))
+    steps: dict = {}
+
+    def ingest() -> dict:
+        from phoihop.ingest import ingest_text
+
+        payload = [(p.name, p.read_text(encoding="utf-8")) for p in texts]
+        size = sum(len(t.encode("utf-8")) for _, t in payload)
+        best = None
+        for _ in range(repeat):
+            start = time.perf_counter()
+            for name, text in payload:
+                ingest_text(text, name)
+            took = time.perf_counter() - start
+            best = took if best is None else min(best, took)
+        return {"files": len(payload), "kb": size / 1024, "kb_per_s": size / 1024 / best,
+                "source": "seeds" if shared.is_dir() else "tests/fixtures/ingest"}
+    measure(steps, "ingest", ingest)
+    return steps
+
+
+# --- the parent: sizes, children, table ---------------------------------------------------------------------
+
+def child(phase: str, graph: Path, args: argparse.Namespace) -> dict:
+    """Run one phase in a fresh interpreter and read its JSON (its own peak memory included)."""
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
+        out = Path(handle.name)
+    command = [sys.executable, __file__, "--child", phase, "--graph", str(graph), "--json", str(out),
+               "--repeat", str(args.repeat), "--step-timeout", str(args.step_timeout),
+               "--query-timeout", str(args.query_timeout)]
+    start = time.perf_counter()
+    try:
+        done = subprocess.run(command, timeout=args.child_timeout, capture_output=True, text=True)
+        if done.returncode != 0:
+            return {"error": f"exit {done.returncode}: {done.stderr.strip()[-400:]}"}
+        return json.loads(out.read_text(encoding="utf-8"))
+    except subprocess.TimeoutExpired:
+        return {"error": f"timeout: the {phase} phase ran past {args.child_timeout:g} s "
+                         f"({time.perf_counter() - start:.0f} s)"}
+    finally:
+        out.unlink(missing_ok=True)
+
+
+def run_size(size: str, args: argparse.Namespace) -> dict:
+    from phoihop.synth import parse_size, synth
+
+    target = parse_size(size)
+    cache = Path(args.cache) if args.cache else Path(tempfile.mkdtemp(prefix="phoihop-bench-"))
+    cache.mkdir(parents=True, exist_ok=True)
+    graph = cache / f"synth-{size}-seed{args.seed}.nt"
+    record: dict = {"size": size, "target": target}
+    if graph.is_file():
+        record["synth"] = {"cached": str(graph), "triples": sum(1 for _ in graph.open(encoding="utf-8"))}
+    else:
+        made = synth(target, graph, args.seed)
+        record["synth"] = {"seconds": made.seconds, "triples": made.triples, "counts": made.counts}
+    print(f"[{size}] synth: {record['synth']['triples']:,} triples", file=sys.stderr, flush=True)
+    for phase in ("fast", "build", "reference"):
+        if phase == "reference" and target > args.reference_max:
+            record[phase] = {"error": f"skipped (size above --reference-max {args.reference_max:,})"}
+            continue
+        print(f"[{size}] {phase} ...", file=sys.stderr, flush=True)
+        record[phase] = child(phase, graph, args)
+    if not args.cache:
+        graph.unlink(missing_ok=True)
+        cache.rmdir()
+    return record
+
+
+# --- reporting --------------------------------------------------------------------------------------------
+
+def _step(record: dict, phase: str, name: str, field: str = "seconds"):
+    return record.get(phase, {}).get("steps", {}).get(name, {}).get(field)
+
+
+def _cell(value, unit: str = "s") -> str:
+    if value is None:
+        return "n/a"
+    if isinstance(value, str):
+        return value
+    if unit == "s":
+        return f"{value:.3f}" if value < 1 else f"{value:.2f}" if value < 100 else f"{value:.0f}"
+    if unit == "x":
+        return f"{value:.1f}x"
+    return f"{value:,.0f}"
+
+
+def _ratio(slow, fast):
+    return slow / fast if isinstance(slow, float | int) and isinstance(fast, float | int) and fast > 0 else None
+
+
+def _error(record: dict, phase: str, name: str) -> str | None:
+    step = record.get(phase, {}).get("steps", {}).get(name, {})
+    return step.get("error") or record.get(phase, {}).get("error")
+
+
+def summary_rows(records: list[dict]) -> list[tuple[str, list[str]]]:
+    """(label, one cell per size) for the main table."""
+    rows: list[tuple[str, list[str]]] = []
+
+    def add(label: str, cell: Callable[[dict], str]) -> None:
+        rows.append((label, [cell(r) for r in records]))
+
+    def seconds(phase: str, step: str) -> Callable[[dict], str]:
+        return lambda r: _cell(_step(r, phase, step)) if _step(r, phase, step) is not None \
+            else (_error(r, phase, step) or "n/a")[:40]
+
+    def speedup(slow: tuple[str, str], fast: tuple[str, str]) -> Callable[[dict], str]:
+        return lambda r: _cell(_ratio(_step(r, *slow), _step(r, *fast)), "x")
+
+    def rate(phase: str, step: str) -> Callable[[dict], str]:
+        def cell(r: dict) -> str:
+            triples, took = r["synth"]["triples"], _step(r, phase, step)
+            return _cell(triples / took if took else None, "n") + " /s" if took else "n/a"
+        return cell
+
+    add("triples (synthetic data)", lambda r: _cell(r["synth"]["triples"], "n"))
+    add("quads after load + inference", lambda r: _cell(
+        (_step(r, "fast", "load (build)", "quads") or 0) + (_step(r, "fast", "infer", "added") or 0), "n"))
+    add("parse: pyoxigraph triples/s", rate("fast", "parse"))
+    add("parse: rdflib triples/s", rate("reference", "parse"))
+    add("parse speed-up", speedup(("reference", "parse"), ("fast", "parse")))
+    add("load as the build does, s", seconds("fast", "load (build)"))
+    add("inference: SPARQL rules on pyoxigraph, s", seconds("fast", "infer"))
+    add("inference: same rules on rdflib, s", seconds("reference", "infer"))
+    add("inference speed-up", speedup(("reference", "infer"), ("fast", "infer")))
+    add("SHACL: compiled to SPARQL, s", seconds("fast", "validate (sparql)"))
+    add("SHACL: pySHACL on rdflib, s", seconds("reference", "validate (pyshacl)"))
+    add("SHACL speed-up", speedup(("reference", "validate (pyshacl)"), ("fast", "validate (sparql)")))
+    add("SHACL reports equal", lambda r: _same_report(r))
+    add("check queries, s", seconds("fast", "checks"))
+    add("named queries: slowest median, s", lambda r: _query_extreme(r)[0])
+    add("named queries: median of medians, s", lambda r: _query_extreme(r)[1])
+    add(f"{KEY_QUERY}: pyoxigraph median, s", lambda r: _cell(_query(r, "fast", KEY_QUERY)))
+    add(f"{KEY_QUERY}: rdflib, s", lambda r: _cell(_query(r, "reference", KEY_QUERY)))
+    add(f"{KEY_QUERY} speed-up", lambda r: _cell(_ratio(_query(r, "reference", KEY_QUERY),
+                                                         _query(r, "fast", KEY_QUERY)), "x"))
+    add("all network exports, s", lambda r: _cell(r.get("fast", {}).get("exports", {}).get("all exports", {})
+                                                  .get("seconds")))
+    add("build, embedded path (load+infer+SHACL+checks+write), s", seconds("fast", "build (fast path)"))
+    add("`phoihop build` as committed, s", seconds("build", "phoihop build"))
+    add("`phoihop build` status", lambda r: str(_step(r, "build", "phoihop build", "status")
+                                                or _error(r, "build", "phoihop build") or "n/a")[:40])
+    add("peak memory: embedded path, MB", lambda r: _cell(r.get("fast", {}).get("peak_mb"), "n"))
+    add("peak memory: `phoihop build`, MB", lambda r: _cell(r.get("build", {}).get("peak_mb"), "n"))
+    add("peak memory: rdflib reference, MB", lambda r: _cell(r.get("reference", {}).get("peak_mb"), "n"))
+    return rows
+
+
+def _same_report(record: dict) -> str:
+    fast = _step(record, "fast", "validate (sparql)", "keys")
+    ref = _step(record, "reference", "validate (pyshacl)", "keys")
+    if fast is None or ref is None:
+        return "n/a"
+    same = {tuple(k) for k in fast} == {tuple(k) for k in ref}
+    return f"{'yes' if same else 'NO'} ({len(fast)} results)"
+
+
+def _query(record: dict, phase: str, name: str):
+    return record.get(phase, {}).get("queries", {}).get(name, {}).get("seconds")
+
+
+def _query_extreme(record: dict) -> tuple[str, str]:
+    times = {n: q["seconds"] for n, q in record.get("fast", {}).get("queries", {}).items()
+             if isinstance(q, dict) and "seconds" in q}
+    if not times:
+        return "n/a", "n/a"
+    slowest = max(times, key=times.get)
+    return f"{_cell(times[slowest])} ({slowest})", _cell(statistics.median(times.values()))
+
+
+def growth_rows(records: list[dict]) -> list[str]:
+    """How cost grows between consecutive sizes, relative to how the data grows (1.0 = linear)."""
+    lines = []
+    for a, b in zip(records, records[1:], strict=False):
+        scale = b["synth"]["triples"] / a["synth"]["triples"]
+        for label, phase, step in (("build, embedded path", "fast", "build (fast path)"),
+                                   ("SHACL compiled to SPARQL", "fast", "validate (sparql)"),
+                                   ("`phoihop build`", "build", "phoihop build"),
+                                   ("pySHACL", "reference", "validate (pyshacl)")):
+            ta, tb = _step(a, phase, step), _step(b, phase, step)
+            if ta and tb:
+                lines.append(f"{label} {a['size']} -> {b['size']}: x{tb / ta:.1f} time for x{scale:.1f} data "
+                             f"(growth ratio {tb / ta / scale:.2f}; 1.00 = linear)")
+    return lines
+
+
+def query_rows(records: list[dict]) -> list[tuple[str, list[str]]]:
+    names = sorted({n for r in records for n in r.get("fast", {}).get("queries", {})})
+    rows = []
+    for name in names:
+        cells = []
+        for r in records:
+            fast, ref = _query(r, "fast", name), _query(r, "reference", name)
+            err = r.get("reference", {}).get("queries", {}).get(name, {}).get("error")
+            rows_fast = r.get("fast", {}).get("queries", {}).get(name, {}).get("rows")
+            rows_ref = r.get("reference", {}).get("queries", {}).get(name, {}).get("rows")
+            text = _cell(fast)
+            if ref is not None:
+                text += f" / {_cell(ref)} ({_cell(_ratio(ref, fast), 'x')})"
+                if rows_ref is not None and rows_fast is not None and rows_ref != rows_fast:
+                    text += " rows differ"
+            elif err:
+                text += f" / {err[:24]}"
+            cells.append(text)
+        rows.append((name, cells))
+    return rows
+
+
+def export_rows(records: list[dict]) -> list[tuple[str, list[str]]]:
+    """Seconds to load the written graph, build each network, and write each format (summed over networks)."""
+    def totals(record: dict) -> dict[str, float]:
+        out: dict[str, float] = {}
+        for key, value in record.get("fast", {}).get("exports", {}).items():
+            if key != "all exports" and "seconds" in value:
+                name, _, fmt = key.partition(":")
+                label = "load the written graph" if not fmt else f"build {name} network" if fmt == "build" \
+                    else f"write {fmt} (all networks)"
+                out[label] = out.get(label, 0.0) + value["seconds"]
+        return out
+    per_size = [totals(r) for r in records]
+    labels = list(dict.fromkeys(label for t in per_size for label in t))
+    return [(label, [_cell(t.get(label)) for t in per_size]) for label in labels]
+
+
+def machine() -> dict:
+    import pyoxigraph
+    import pyshacl
+    import rdflib
+
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() \
+        else platform.processor()
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gib": round(memory, 1), "python": platform.python_version(),
+            "pyoxigraph": pyoxigraph.__version__, "rdflib": rdflib.__version__, "pyshacl": pyshacl.__version__,
+            "load_average": os.getloadavg()}
+
+
+def render(records: list[dict], ingest: dict, info: dict, markdown: bool) -> str:
+    sizes = [r["size"] for r in records]
+    main, queries, exports = summary_rows(records), query_rows(records), export_rows(records)
+    ingest_text = (f"{ingest['ingest']['kb_per_s']:.1f} KB/s ({ingest['ingest']['kb']:.0f} KB of "
+                   f"{ingest['ingest']['source']}, best of runs)") if "kb_per_s" in ingest.get("ingest", {}) \
+        else ingest.get("ingest", {}).get("error", "n/a")
+    header = (f"machine: {info['cpu']}, {info['cores']} cores, {info['memory_gib']} GiB; Python {info['python']}, "
+              f"pyoxigraph {info['pyoxigraph']}, rdflib {info['rdflib']}, pySHACL {info['pyshacl']}; "
+              f"load average at start {info['load_average'][0]:.1f}")
+    if markdown:
+        lines = [f"Measured {dt.date.today().isoformat()} with `python benchmarks/run.py --sizes {','.join(sizes)}`.",
+                 "", header + ".", "", "| step | " + " | ".join(sizes) + " |",
+                 "| --- | " + " | ".join("---:" for _ in sizes) + " |"]
+        lines += [f"| {label} | " + " | ".join(cells) + " |" for label, cells in main]
+        lines += ["", f"Ingest throughput: {ingest_text}.", ""]
+        lines += [f"- {g}" for g in growth_rows(records)]
+        for title, rows in (("Named queries: pyoxigraph median / rdflib (speed-up), seconds.", queries),
+                            ("Network exports (`phoihop export`), seconds.", exports)):
+            lines += ["", title, "", "| step | " + " | ".join(sizes) + " |",
+                      "| --- | " + " | ".join("---:" for _ in sizes) + " |"]
+            lines += [f"| {label} | " + " | ".join(cells) + " |" for label, cells in rows]
+        return "\n".join(lines) + "\n"
+    width = max(len(label) for label, _ in main + queries) + 2
+    col = max(16, *(len(c) for _, cells in main for c in cells)) + 2
+    lines = [header, "", "step".ljust(width) + "".join(s.rjust(col) for s in sizes)]
+    lines += [label.ljust(width) + "".join(c.rjust(col) for c in cells) for label, cells in main]
+    lines += ["", f"ingest throughput: {ingest_text}", *growth_rows(records), "",
+              "named queries: pyoxigraph median / rdflib (speed-up), s"]
+    lines += [label.ljust(width) + "".join(c.rjust(col + 12) for c in cells) for label, cells in queries]
+    lines += ["", "network exports, s"] + [label.ljust(width) + "".join(c.rjust(col) for c in cells)
+                                          for label, cells in exports]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
+    parser.add_argument("--sizes", default="10k,100k", help="comma-separated sizes (10k, 100k, 1M, 5M)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=3, help="runs per named query on pyoxigraph (median)")
+    parser.add_argument("--reference-max", default="1M", help="largest size also run on plain rdflib")
+    parser.add_argument("--step-timeout", type=float, default=900, help="seconds per rdflib step / export")
+    parser.add_argument("--query-timeout", type=float, default=120, help="seconds per named query on rdflib")
+    parser.add_argument("--child-timeout", type=float, default=7200, help="seconds per child process")
+    parser.add_argument("--cache", help="keep the synthetic graphs in this folder (reused when present)")
+    parser.add_argument("--json", help="where to write the results (default benchmarks/out/results-<date>.json)")
+    parser.add_argument("--markdown", help="also write the table as Markdown here (e.g. benchmarks/results.md)")
+    parser.add_argument("--child", choices=("fast", "build", "reference"), help=argparse.SUPPRESS)
+    parser.add_argument("--graph", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        graph = Path(args.graph)
+        if args.child == "fast":
+            record = run_fast(graph, args.repeat, args.step_timeout)
+        elif args.child == "build":
+            record = run_build(graph, args.step_timeout)
+        else:
+            record = run_reference(graph, args.step_timeout, args.query_timeout)
+        Path(args.json).write_text(json.dumps(record, default=str), encoding="utf-8")
+        return 0
+
+    from phoihop.synth import parse_size
+
+    args.reference_max = parse_size(args.reference_max)
+    info = machine()
+    records = [run_size(size.strip(), args) for size in args.sizes.split(",") if size.strip()]
+    ingest = run_ingest(args.repeat)
+    OUT.mkdir(parents=True, exist_ok=True)
+    path = Path(args.json) if args.json else OUT / f"results-{dt.datetime.now():%Y-%m-%d-%H%M}.json"
+    path.write_text(json.dumps({"machine": info, "ingest": ingest, "sizes": records}, indent=1, default=str),
+                    encoding="utf-8")
+    print(render(records, ingest, info, markdown=False))
+    print(f"\nresults: {path}")
+    if args.markdown:
+        Path(args.markdown).write_text(render(records, ingest, info, markdown=True), encoding="utf-8")
+        print(f"table: {args.markdown}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,347 @@
+"""Networks from the knowledge graph and their exports: built by SPARQL, filtered, measured, and every
+file format read back with the same nodes, edges and attributes."""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import json
+import re
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from click.testing import CliRunner
+
+from phoihop import cli as cli_module
+from phoihop import export as ex
+from phoihop import network as nw
+from phoihop.cli import cli
+from phoihop.infer import infer
+from phoihop.store import load_files
+
+NETWORK = Path(__file__).parent / "fixtures" / "network"
+ID = "https://w3id.org/phoihop/id/"
+LDLD_HN, UBND_HN = ID + "actor/ha-noi/lien-doan-lao-dong", ID + "actor/ha-noi/uy-ban-nhan-dan"
+BHXH_HN = ID + "actor/ha-noi/bao-hiem-xa-hoi"
+PROGRAMME_HN = ID + "instrument/ha-noi-ubnd-ldld/2021/21-ctr"
+PROGRAMME_HN_OLD = ID + "instrument/ha-noi-ubnd-ldld/2016/09-ctr"
+
+
+@pytest.fixture(scope="module")
+def store():
+    """The fixture as the build leaves it (ontology + data, inferred), then prepared for export."""
+    store = load_files(sorted(NETWORK.glob("*.ttl")))
+    infer(store)
+    nw.prepare(store)
+    return store
+
+
+@pytest.fixture(scope="module")
+def networks(store) -> dict[str, nw.Network]:
+    return {name: nw.build_network(store, name, details=True) for name in nw.GRAPH_NAMES}
+
+
+# --- the networks -----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name, nodes, edges, directed", [
+    ("coordination", 14, 9, False),
+    ("citation", 8, 8, True),
+    ("hierarchy", 21, 26, True),
+    ("bipartite", 25, 24, False),
+])
+def test_network_sizes(networks, name, nodes, edges, directed):
+    graph = networks[name].graph
+    assert (graph.number_of_nodes(), graph.number_of_edges(), graph.is_directed()) == (nodes, edges, directed)
+    for node, data in graph.nodes(data=True):
+        assert data["iri"] == node and data["label"]
+
+
+def test_coordination_edge_attributes(networks):
+    """Two agreements and three commitments bind the Hà Nội UBND and LĐLĐ, in both directions."""
+    edge = networks["coordination"].graph.edges[LDLD_HN, UBND_HN]
+    assert edge == {
+        "weight": 5, "agreements": 2, "commitments": 3,
+        "programmes": [PROGRAMME_HN_OLD, PROGRAMME_HN],
+        "topics": ["inspection", "legal-propaganda", "reporting-and-review", "training-and-jobs",
+                   "worker-welfare"],
+        "years": list(range(2016, 2026)),
+        "source_leads": 1, "target_leads": 1, "co_leads": 1,
+    }
+
+
+def test_two_partners_without_a_lead_are_not_tied(networks):
+    """LĐLĐ and BHXH are both partners of commitment II.2: like ph:coordinatesWith, that is no tie."""
+    graph = networks["coordination"].graph
+    assert graph.has_edge(UBND_HN, BHXH_HN) and not graph.has_edge(LDLD_HN, BHXH_HN)
+
+
+@pytest.mark.parametrize("actor, area, level", [
+    ("ha-noi/lien-doan-lao-dong", "Hà Nội", "province"),  # ph:area stated
+    ("da-nang/lien-doan-lao-dong", "Đà Nẵng", "province"),  # derived from the IRI
+    ("ha-noi/quan-hoan-kiem/lien-doan-lao-dong", "quận Hoàn Kiếm", "district"),  # derived, two segments
+    ("viet-nam/chinh-phu", "Việt Nam", "national"),
+])
+def test_actor_area_and_level(networks, actor, area, level):
+    data = networks["coordination"].graph.nodes[ID + "actor/" + actor]
+    assert (data["area"], data["level"]) == (area, level)
+
+
+def test_node_attributes_of_instruments_and_commitments(networks):
+    programme = networks["citation"].graph.nodes[PROGRAMME_HN]
+    assert programme["type"] == "CoordinationProgramme" and programme["number"] == "21/CTr-UBND-LĐLĐ"
+    assert programme["label_en"].startswith("Coordination programme") and programme["years"][0] == 2021
+    commitment = networks["bipartite"].graph.nodes[PROGRAMME_HN + "/commitment/ii-1"]
+    assert commitment["type"] == "Commitment" and commitment["topics"] == ["worker-welfare"]
+    assert commitment["years"] == list(range(2021, 2026))  # the programme's period
+
+
+def test_citation_relations(networks):
+    graph = networks["citation"].graph
+    assert graph.edges[PROGRAMME_HN, ID + "instrument/cp/2018/149-nd"]["relations"] == ["based_on"]
+    assert graph.edges[ID + "instrument/quan-hoan-kiem-ubnd-ldld/2021/07-ctr", PROGRAMME_HN]["relations"] == [
+        "implements"]
+
+
+def test_hierarchy_keeps_direct_links_only(store, networks):
+    graph = networks["hierarchy"].graph
+    district = ID + "area/ha-noi/quan-hoan-kiem"
+    closure = f"ASK {{ <{district}> <https://w3id.org/phoihop/ontology#withinArea> <{ID}area/viet-nam> }}"
+    assert store.query(closure, use_default_graph_as_union=True)  # the build's transitive closure
+    assert graph.has_edge(district, ID + "area/ha-noi") and not graph.has_edge(district, ID + "area/viet-nam")
+    assert graph.edges[ID + "actor/ha-noi/quan-hoan-kiem/lien-doan-lao-dong", LDLD_HN]["relations"] == [
+        "subOrganizationOf"]
+
+
+def test_bipartite_is_two_mode(networks):
+    graph = networks["bipartite"].graph
+    actors = {n for n, side in graph.nodes(data="bipartite") if side == 0}
+    assert nx.is_bipartite(graph) and LDLD_HN in actors
+    assert all(graph.nodes[n]["type"] == "Commitment" for n in set(graph) - actors)
+
+
+@pytest.mark.parametrize("filters, nodes, edges", [
+    (nw.Filters(topic="inspection"), {LDLD_HN, UBND_HN, BHXH_HN}, 2),
+    (nw.Filters(year=2023), 9, 6),
+    (nw.Filters(level="district"), 2, 1),
+    (nw.Filters(level="province", year=2018), {LDLD_HN, UBND_HN}, 1),
+    (nw.Filters(topic="no-such-topic"), 0, 0),
+])
+def test_filters(store, filters, nodes, edges):
+    graph = nw.build_network(store, "coordination", filters).graph
+    assert (set(graph) if isinstance(nodes, set) else len(graph)) == nodes
+    assert graph.number_of_edges() == edges
+
+
+def test_filters_recount_weights(store):
+    """A year filter drops the 2016 programme from the Hà Nội tie before weights are counted."""
+    edge = nw.build_network(store, "coordination", nw.Filters(year=2023)).graph.edges[LDLD_HN, UBND_HN]
+    assert (edge["weight"], edge["agreements"], edge["programmes"]) == (3, 1, [PROGRAMME_HN])
+
+
+def test_topic_filter_does_not_apply_to_hierarchy(store, caplog):
+    graph = nw.build_network(store, "hierarchy", nw.Filters(topic="inspection")).graph
+    assert graph.number_of_edges() == 26 and "do not apply" in caplog.text
+
+
+def test_details_of_a_node(networks):
+    net = networks["coordination"]
+    roles = {(kind, role) for kind, _, role in net.details[LDLD_HN]}
+    assert roles == {("commitment", "lead"), ("commitment", "partner"), ("instrument", "party"),
+                     ("instrument", "issuer")}
+    assert net.items[PROGRAMME_HN]["label_vi"].startswith("Chương trình phối hợp")
+    assert net.vocabulary["topic"]["worker-welfare"]["en"] == "worker welfare"
+
+
+# --- metrics ----------------------------------------------------------------------------------------------
+
+def test_metrics_are_deterministic_and_rank_the_hub_first(networks):
+    graph = networks["coordination"].graph
+    rows = nw.metrics(graph)
+    assert rows == nw.metrics(graph.copy())
+    assert rows[0]["iri"] == LDLD_HN and rows[0]["weighted_degree"] == 7
+    assert {r["community"] for r in rows} == set(range(max(r["community"] for r in rows) + 1))
+    same = {r["iri"]: r["community"] for r in rows}
+    assert same[LDLD_HN] == same[UBND_HN] != same[ID + "actor/long-an/uy-ban-nhan-dan"]
+
+
+def test_metrics_of_an_empty_network():
+    assert nw.metrics(nx.Graph()) == []
+
+
+# --- round trips ------------------------------------------------------------------------------------------
+
+def _edge_key(graph, u, v):
+    return (u, v) if graph.is_directed() else frozenset((u, v))
+
+
+def assert_same_graph(expected: nx.Graph, actual: nx.Graph, extra_node=(), extra_edge=()):
+    """Same nodes, edges and attribute values (1 == 1.0; format-specific bookkeeping keys ignored)."""
+    assert set(actual) == set(expected)
+    for node, data in expected.nodes(data=True):
+        got = {k: v for k, v in actual.nodes[node].items() if k not in extra_node}
+        assert got == data, node
+    want = {_edge_key(expected, u, v): d for u, v, d in expected.edges(data=True)}
+    got = {_edge_key(actual, u, v): {k: x for k, x in d.items() if k not in extra_edge}
+           for u, v, d in actual.edges(data=True)}
+    assert got == want
+
+
+READERS = {
+    "graphml": (nx.read_graphml, (), ()),
+    "gexf": (nx.read_gexf, (), ("id",)),
+    "json": (lambda p: nx.node_link_graph(json.loads(p.read_text(encoding="utf-8")), edges="edges"), (), ()),
+    "cyjs": (lambda p: nx.cytoscape_graph(json.loads(p.read_text(encoding="utf-8")), name="label"),
+             ("id", "value", "name"), ("source", "target")),
+}
+SCALAR_ONLY = {"graphml", "gexf"}
+
+
+@pytest.mark.parametrize("name", nw.GRAPH_NAMES)
+@pytest.mark.parametrize("fmt", sorted(READERS))
+def test_round_trip(networks, tmp_path, name, fmt):
+    net = networks[name]
+    [path] = ex.EXPORTERS[fmt](net, tmp_path / name)
+    read, extra_node, extra_edge = READERS[fmt]
+    actual = read(path)
+    assert actual.is_directed() == net.graph.is_directed()
+    expected = ex.flat(net.graph) if fmt in SCALAR_ONLY else net.graph
+    assert_same_graph(expected, actual, extra_node, extra_edge)
+
+
+def test_graphml_keeps_lists_as_joined_strings(networks, tmp_path):
+    [path] = ex.write_graphml(networks["coordination"], tmp_path / "c")
+    edge = nx.read_graphml(path).edges[LDLD_HN, UBND_HN]
+    assert edge["years"].split(";") == [str(y) for y in range(2016, 2026)] and edge["weight"] == 5
+
+
+def test_edges_are_written_source_first(networks, tmp_path):
+    """source_leads / target_leads refer to the written source; it is the endpoint whose IRI sorts first."""
+    [path] = ex.write_node_link(networks["coordination"], tmp_path / "c")
+    links = json.loads(path.read_text(encoding="utf-8"))["edges"]
+    assert links and all(link["source"] < link["target"] for link in links)
+
+
+@pytest.mark.parametrize("name", nw.GRAPH_NAMES)
+def test_csv_round_trip(networks, tmp_path, name):
+    nodes_path, edges_path = ex.write_csv(networks[name], tmp_path / name)
+    expected = ex.flat(networks[name].graph)
+    with nodes_path.open(encoding="utf-8") as handle:
+        nodes = {row.pop("id"): {k: v for k, v in row.items() if v} for row in csv.DictReader(handle)}
+    assert nodes == {n: {k: str(v) for k, v in d.items()} for n, d in expected.nodes(data=True)}
+    with edges_path.open(encoding="utf-8") as handle:
+        edges = {(row.pop("source"), row.pop("target")): {k: v for k, v in row.items() if v}
+                 for row in csv.DictReader(handle)}
+    want = {(u, v): {k: str(x) for k, x in d.items() if str(x)} for u, v, d in expected.edges(data=True)}
+    assert edges == want
+
+
+def test_dot_quotes_everything(tmp_path):
+    graph = nx.DiGraph()
+    graph.add_node('a "quoted" \\ name', label='Sở "X"\nline', type="Department", level="province")
+    graph.add_node("b", label="b")
+    graph.add_edge('a "quoted" \\ name', "b", weight=2, relations=["cites", "based_on"])
+    [path] = ex.write_dot(nw.Network("citation", graph), tmp_path / "g")
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith('strict digraph "citation" {') and text.rstrip().endswith("}")
+    assert '"a \\"quoted\\" \\\\ name" -> "b" [weight="2", relations="cites;based_on"];' in text
+    assert 'label="Sở \\"X\\"\\nline"' in text and "\n" not in re.findall(r'label="[^"]*', text)[0]
+
+
+@pytest.mark.parametrize("name", nw.GRAPH_NAMES)
+def test_dot_has_every_node_and_edge(networks, tmp_path, name):
+    [path] = ex.write_dot(networks[name], tmp_path / name)
+    arrow = "->" if networks[name].graph.is_directed() else "--"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert sum(f'" {arrow} "' in line for line in lines) == networks[name].graph.number_of_edges()
+    assert sum(line.startswith('  "') and arrow not in line for line in lines) == len(networks[name].graph)
+
+
+@pytest.mark.parametrize("fmt", ["svg", "png"])
+def test_pictures(networks, tmp_path, fmt):
+    [path] = ex.EXPORTERS[fmt](networks["coordination"], tmp_path / "c")
+    data = path.read_bytes()
+    if fmt == "png":
+        assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 20_000
+    else:
+        root = ET.fromstring(data)
+        assert root.tag.endswith("svg") and "Mạng lưới phối hợp" in data.decode("utf-8")
+
+
+def test_html_page_is_self_contained(networks, tmp_path):
+    [path] = ex.write_html(networks["coordination"], tmp_path / "c")
+    page = path.read_text(encoding="utf-8")
+    assert "Content-Security-Policy" in page and "default-src 'none'" in page
+    assert not re.search(r"<(script|link|img|iframe)[^>]+(src|href)=", page)
+    payload = re.search(r'<script type="application/json" id="phoihop-data">(.*?)</script>', page, re.S)
+    data = json.loads(payload.group(1))
+    assert len(data["nodes"]) == 14 and len(data["edges"]) == 9 and "vis.Network" in page
+
+
+def test_page_data_escapes_markup():
+    graph = nx.Graph()
+    graph.add_node("x", label_vi="</script><b>&")
+    payload = json.dumps(ex.page_data(nw.Network("coordination", graph)))
+    assert json.loads(payload)["nodes"][0]["label_vi"] == "</script><b>&"
+
+
+def test_every_format_is_registered_in_the_cli():
+    assert set(cli_module._EXPORT_FORMATS) == {*ex.EXPORTERS, "all"}
+    assert set(cli_module._EXPORT_GRAPHS) == {*nw.GRAPH_NAMES, "all"}
+
+
+# --- the command ------------------------------------------------------------------------------------------
+
+def test_cli_export_with_metrics(tmp_path):
+    result = CliRunner().invoke(cli, ["export", "--input", str(NETWORK), "--graph", "coordination",
+                                      "--format", "graphml", "--format", "csv", "--metrics",
+                                      "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "Liên đoàn Lao động thành phố Hà Nội" in result.stdout.splitlines()[2]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "coordination-edges.csv", "coordination-metrics.csv", "coordination-nodes.csv",
+        "coordination.graphml"]
+    with (tmp_path / "coordination-metrics.csv").open(encoding="utf-8") as handle:
+        assert next(csv.reader(handle)) == ex.METRIC_COLUMNS
+
+
+def test_cli_export_filters(tmp_path):
+    result = CliRunner().invoke(cli, ["export", "--input", str(NETWORK), "--graph", "coordination",
+                                      "--format", "json", "--level", "district", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    data = json.loads((tmp_path / "coordination.json").read_text(encoding="utf-8"))
+    assert {n["level"] for n in data["nodes"]} == {"district"} and len(data["edges"]) == 1
+
+
+def test_cli_export_missing_input(tmp_path):
+    missing = str(tmp_path / "nothing.trig")
+    result = CliRunner().invoke(cli, ["export", "--input", missing, "--out", str(tmp_path)])
+    assert result.exit_code == 2 and "nothing.trig" in result.output and "Traceback" not in result.output
+
+
+# --- the ontology page ------------------------------------------------------------------------------------
+
+def test_ontology_doc(tmp_path):
+    pytest.importorskip("pylode", reason="pyLODE is an optional extra: pip install 'phoihop[docs]'")
+    out = ex.write_ontology_doc(tmp_path / "ontology.html", NETWORK / "ontology.ttl")
+    page = out.read_text(encoding="utf-8")
+    assert "coordination programme" in page and "<html" in page
+
+
+def test_ontology_doc_without_pylode(tmp_path, monkeypatch, caplog):
+    monkeypatch.setitem(sys.modules, "pylode", None)  # import pylode now raises ImportError
+    assert ex.write_ontology_doc(tmp_path / "ontology.html", NETWORK / "ontology.ttl") is None
+    assert "pyLODE is not installed" in caplog.text and not (tmp_path / "ontology.html").exists()
+
+
+def test_export_all_formats(tmp_path):
+    result = ex.export([NETWORK], ["citation"], ["all"], tmp_path)
+    names = {p.name for p in result.outputs}
+    assert {"citation.graphml", "citation.gexf", "citation.cyjs", "citation.json", "citation.dot",
+            "citation-nodes.csv", "citation-edges.csv", "citation.html", "citation.svg",
+            "citation.png"} <= names
+    assert all(p.is_file() for p in result.outputs) and "citation:html" in result.seconds
+    has_pylode = importlib.util.find_spec("pylode") is not None
+    assert ("ontology.html" in names) == has_pylode

@@ -1,0 +1,94 @@
+"""`phoihop query` through click: names, files, stdin, parameters, formats, engines and its errors."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from phoihop.cli import cli
+from phoihop.query import list_queries
+
+DATASET = Path(__file__).resolve().parent / "fixtures" / "graph" / "dataset"
+ON_FIXTURE = ["-g", str(DATASET)]
+
+
+def run(*args: str, input: str | None = None):
+    return CliRunner().invoke(cli, ["-q", "query", *args], input=input)
+
+
+def test_list_shows_every_query_with_its_questions() -> None:
+    result = run("--list")
+    assert result.exit_code == 0, result.output
+    for query in list_queries():
+        assert query.name in result.output and query.question_vi in result.output
+    assert "--param year=…  (xsd:integer, default 2022)" in result.output
+
+
+def test_named_query_as_sparql_json() -> None:
+    result = run("programmes-active-in-year", *ON_FIXTURE, "--format", "json", "--param", "year=2016")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.output)
+    assert [b["number"]["value"] for b in doc["results"]["bindings"]] == ["01/CTr-UBND-LĐLĐ"]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv", "json", "xml", "table"])
+def test_engines_print_the_same_results(fmt: str) -> None:
+    outputs = [run("agreements-overview", *ON_FIXTURE, "-f", fmt, "--engine", engine).output
+               for engine in ("oxigraph", "rdflib")]
+    assert outputs[0] == outputs[1] and "07/QCPH-UBND-LĐLĐ" in outputs[0]
+
+
+def test_query_file_and_stdin(tmp_path) -> None:
+    text = ("PREFIX ph: <https://w3id.org/phoihop/ontology#>\n"
+            "SELECT (COUNT(*) AS ?n) WHERE { ?c a ph:Commitment }\n")
+    path = tmp_path / "count.rq"
+    path.write_text(text, encoding="utf-8")
+    from_file = run(str(path), *ON_FIXTURE, "-f", "csv")
+    from_stdin = run("-", *ON_FIXTURE, "-f", "csv", input=text)
+    assert from_file.stdout_bytes == from_stdin.stdout_bytes == b"n\r\n13\r\n"
+
+
+def test_construct_defaults_to_turtle_and_writes_a_file(tmp_path) -> None:
+    out = tmp_path / "network.ttl"
+    result = run("coordination-network", *ON_FIXTURE, "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert "ph:coordinatesWith" in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["no-such-query"], "no named query or file"),
+    (["programmes-active-in-year", "--param", "year=twenty"], "not a valid xsd:integer"),
+    (["programmes-active-in-year", "--param", "colour=red"], "no parameter 'colour'"),
+    (["programmes-active-in-year", "--param", "year"], "NAME=VALUE"),
+    (["posts-held", "-f", "turtle"], "gives a table"),
+    ([], "name a query"),
+])
+def test_usage_errors_are_one_line_exit_2(args, message) -> None:
+    result = run(*args, *ON_FIXTURE)
+    assert result.exit_code == 2
+    assert message in result.output and "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_syntax_error_names_file_line_and_column(tmp_path) -> None:
+    path = tmp_path / "broken.rq"
+    path.write_text("# title: broken\nSELECT ?x WHERE {\n  ?x ?y\n}\n", encoding="utf-8")
+    result = run(str(path), *ON_FIXTURE)
+    assert result.exit_code == 2
+    assert re.search(rf"{re.escape(str(path))}:\d+:\d+: query does not parse", result.output)
+
+
+def test_missing_built_graph_is_explained(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PHOIHOP_HOME", str(tmp_path))
+    result = run("-", input="ASK {}")
+    assert result.exit_code == 2 and "phoihop build" in result.output
+
+
+def test_unreachable_endpoint_is_a_store_error() -> None:
+    result = run("posts-held", "--endpoint", "http://127.0.0.1:9/sparql", "--timeout", "5")
+    assert result.exit_code == 3 and "127.0.0.1:9" in result.output

@@ -1,0 +1,87 @@
+"""The synthetic all-Vietnam graph: reproducible byte for byte, conforming to the shapes and the checks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+
+from phoihop.build import load_sources
+from phoihop.cli import cli
+from phoihop.errors import UsageError
+from phoihop.infer import infer
+from phoihop.shacl_sparql import validate_store
+from phoihop.synth import parse_size, synth
+from phoihop.validate import run_checks
+
+
+@pytest.fixture(scope="module")
+def graph_10k(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("synth") / "synth-10k.nt"
+    synth("10k", path, seed=1)
+    return path
+
+
+@pytest.mark.parametrize(("text", "size"), [("10k", 10_000), ("1M", 1_000_000), ("5m", 5_000_000),
+                                            ("2500", 2500), ("0.5k", 500), (300, 300)])
+def test_sizes_are_read_like_people_write_them(text, size):
+    assert parse_size(text) == size
+
+
+@pytest.mark.parametrize("text", ["ten", "10kb", "", "-5"])
+def test_unreadable_sizes_are_a_usage_error(text):
+    with pytest.raises(UsageError):
+        parse_size(text)
+
+
+def test_same_seed_same_bytes_other_seed_other_graph(graph_10k: Path, tmp_path: Path):
+    again, other = tmp_path / "again.nt", tmp_path / "other.nt"
+    synth("10k", again, seed=1)
+    synth("10k", other, seed=2)
+    assert again.read_bytes() == graph_10k.read_bytes()
+    assert other.read_bytes() != graph_10k.read_bytes()
+
+
+def test_size_is_reached_and_every_kind_of_node_is_there(graph_10k: Path):
+    result = synth("10k", graph_10k.with_suffix(".nq"), seed=1)
+    assert 10_000 <= result.triples < 12_000
+    for kind in ("Actor", "Commitment", "CoordinationProgramme", "CoordinationRegulation", "Directive", "Law",
+                 "Person", "Membership", "Event", "Indicator", "SourceDocument"):
+        assert result.counts.get(kind, 0) > 0, kind
+    graphs = {q.graph_name for q in ox.parse(path=str(result.path), format=ox.RdfFormat.N_QUADS)}
+    assert len(graphs) > 20  # N-Quads: one named graph per synthetic source document
+
+
+def test_turtle_output_holds_the_same_triples(graph_10k: Path, tmp_path: Path):
+    turtle = tmp_path / "synth.ttl"
+    synth("10k", turtle, seed=1)
+    nt = ox.Store()
+    nt.load(path=str(graph_10k), format=ox.RdfFormat.N_TRIPLES)
+    ttl = ox.Store()
+    ttl.load(path=str(turtle), format=ox.RdfFormat.TURTLE)
+    ground = {q for q in nt if not any(isinstance(t, ox.BlankNode) for t in (q.subject, q.object))}
+    assert len(ttl) == len(nt) and ground <= set(ttl)
+
+
+def test_10k_graph_conforms_to_the_shapes_and_the_checks(graph_10k: Path):
+    store = load_sources([graph_10k])  # with the ontology, schemes and gazetteer, as the build loads data
+    infer(store)
+    report = validate_store(store)
+    assert report.conforms, report.to_text(limit=20)
+    assert not report.results, report.to_text(limit=20)  # no warnings either
+    failed = {c.name: c.rows[:3] for c in run_checks(store) if c.rows}
+    assert not failed
+
+
+def test_cli_writes_the_file_and_refuses_bad_options(tmp_path: Path):
+    runner = CliRunner()
+    out = tmp_path / "s.nt"
+    ok = runner.invoke(cli, ["synth", "--triples", "3k", "-o", str(out)])
+    assert ok.exit_code == 0, ok.output
+    assert out.stat().st_size > 0 and "triples" in ok.output
+    bad_size = runner.invoke(cli, ["synth", "--triples", "lots", "-o", str(out)])
+    bad_format = runner.invoke(cli, ["synth", "--triples", "3k", "-o", str(tmp_path / "s.rdf")])
+    assert (bad_size.exit_code, bad_format.exit_code) == (2, 2)
+    assert "not a size" in bad_size.output and ".rdf" in bad_format.output
