@@ -16,14 +16,23 @@ _stores_free_port() {
   .venv/bin/python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
-_stores_wait() {  # URL SECONDS: wait until the URL answers (any HTTP status below 500)
-  local url=$1 deadline=$((SECONDS + $2)) code
-  while :; do
-    code=$(curl -s -o /dev/null -w '%{http_code}' "$url" || true)
-    if [ "$code" != 000 ] && [ "$code" -lt 500 ]; then return 0; fi
-    if [ "$SECONDS" -ge "$deadline" ]; then echo "stores: $url did not answer within $2 s" >&2; return 1; fi
-    sleep 0.5
-  done
+_stores_wait() {  # URL SECONDS: wait until the URL answers (any HTTP status below 500); no curl needed
+  .venv/bin/python - "$1" "$2" <<'PY'
+import sys, time, urllib.error, urllib.request
+url, deadline = sys.argv[1], time.monotonic() + float(sys.argv[2])
+while True:
+    try:
+        urllib.request.urlopen(url, timeout=2)
+        sys.exit(0)
+    except urllib.error.HTTPError as err:
+        if err.code < 500:
+            sys.exit(0)
+    except OSError:
+        pass
+    if time.monotonic() > deadline:
+        sys.exit(f"stores: {url} did not answer within {sys.argv[2]} s")
+    time.sleep(0.5)
+PY
 }
 
 _stores_install() {

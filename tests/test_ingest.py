@@ -355,9 +355,8 @@ def test_gazetteer_rows_are_consistent() -> None:
 def test_gazetteer_graph_conforms(tmp_path: Path) -> None:
     if not _has_shapes():
         pytest.skip("shapes/ has no SHACL files yet")
-    from phoihop.validate import validate_graph
-
     from phoihop.resources import ontology_dir
+    from phoihop.validate import validate_graph
 
     g = area_graph()
     for path in [ontology_dir() / "phoihop.ttl", *sorted((ontology_dir() / "schemes").glob("*.ttl"))]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -305,8 +306,14 @@ def synth_command(size: str, out: str, seed: int) -> None:
     click.echo(f"{result.triples} triples in {result.seconds:.1f}s -> {out} ({kinds})", err=True)
 
 
+def _terminate(signum: int, _frame) -> None:
+    """SIGTERM unwinds like Ctrl-C, so atomic writers delete their temp files on the way out."""
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point."""
+    signal.signal(signal.SIGTERM, _terminate)
     cli.main(args=argv, prog_name="phoihop")
 
 

@@ -16,7 +16,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from pathlib import Path
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SKOS
@@ -254,6 +253,8 @@ class Lexicon:
         self.any_tail = re.compile("|".join(f"(?:{r['pattern']})" for r in markers), re.I)
         self.area_types = {row["word"]: (row["level"], row["name_en"]) for row in _read_csv("area_types.csv")}
         self._load_schemes()
+        # how a national Party congress is named in full; "Đại hội XIII của Đảng" is read as this
+        self.party_congress = next(r["name"] for r in _read_csv("congresses.csv") if r["body"] == "dang-cong-san-viet-nam")
         self.area_trie = Trie()
         for form in self.gazetteer.forms():
             self.area_trie.add(form, form)
@@ -512,13 +513,14 @@ class Extraction:
 NUMBER_RE = re.compile(
     r"(?<![\w/])(?:"
     r"(?P<pnum>\d{1,5})-(?P<ptype>[A-ZĐ][A-Za-zĐđ]{0,6})/(?P<pissuer>[A-ZĐ][A-Za-zĐđ0-9]{0,12})"
-    r"|(?P<snum>\d{1,6})(?:/(?P<syear>(?:19|20)\d\d))?/(?P<srest>[A-ZĐ][A-Za-zĐđ0-9]*(?:-[A-ZĐ][A-Za-zĐđ0-9]*)*)"
+    r"|(?P<snum>\d{1,6})(?:/(?P<syear>(?:19|20)\d\d))?"
+    r"/(?P<srest>[A-ZĐ][A-Za-zĐđ0-9]*(?:-[A-ZĐ][A-Za-zĐđ0-9]*)*)"
     r")(?![\w/])")
 _DATE_LONG = re.compile(r"ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.I)
 _DATE_SHORT = re.compile(r"(?<![\d/])(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*((?:19|20)\d\d)(?![\d/])")
 _DAY_MONTH = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})(?![\d/])")
-_PERIOD = re.compile(r"(?:giai đoạn|nhiệm kỳ|thời kỳ|(?:5|năm) năm)\s*(?:từ\s+)?(?:năm\s+)?((?:19|20)\d\d)\s*(?:-|–|—|đến|tới)"
-                     r"\s*(?:năm\s+)?((?:19|20)\d\d)", re.I)
+_PERIOD = re.compile(r"(?:giai đoạn|nhiệm kỳ|thời kỳ|(?:5|năm) năm)\s*(?:từ\s+)?(?:năm\s+)?((?:19|20)\d\d)"
+                     r"\s*(?:-|–|—|đến|tới)\s*(?:năm\s+)?((?:19|20)\d\d)", re.I)
 _PLACE_DATE = re.compile(r"^\s*([^\n,]{2,40}),\s*ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.M)
 _HEADER_NUMBER = re.compile(r"^\s*Số\s*:?\s*(\S+)", re.M)
 
@@ -600,7 +602,6 @@ _ALL_DISTRICTS = ("các quận, huyện, thị xã", "quận, huyện, thị xã
 _KIND_WORDS = ("tỉnh", "thành phố", "tp")
 _AGREEMENT_MODIFIERS = ("phối hợp công tác", "phối hợp", "công tác", "về mối quan hệ công tác",
                         "mối quan hệ công tác", "về việc phối hợp", "liên tịch", "hành động", "làm việc")
-_CITE_PREFIX = re.compile(r"\s*,?\s*(?:ngày\s+)?")
 _ISSUER_PREFIX = re.compile(r"\s*,?\s*(?:của|do)\s+", re.I)
 _SUBJECT_PREFIX = re.compile(r"\s*,?\s*(?:về việc|về|v/v)\s+", re.I)
 _IMPLEMENT_CUE = re.compile(r"\b(?:thực hiện|triển khai|theo|quán triệt|căn cứ)\s+(?:tốt\s+|có hiệu quả\s+)?\S*$",
@@ -1040,7 +1041,6 @@ class Reader:
         return Mention(actor, i, last, toks[i].start, toks[last - 1].end, kind=kind, explicit=explicit)
 
     def find_actors(self) -> None:
-        toks = self.tokens
         i = 0
         prev: Mention | None = None
         end_tok = self.tok_index(self.page_end)
@@ -1368,6 +1368,7 @@ class Reader:
         label_end = j
         title = None
         congress = False
+        congress_n: str | None = None
         if j < len(toks) and toks[j].joined and toks[j].low == "giữa":
             a = self.mention_at.get(j + 1)
             if a and a.last < len(toks) and toks[a.last].low in ("và", "với"):
@@ -1376,22 +1377,8 @@ class Reader:
                     parties = [a.actor, b.actor]
                     label_end = b.last
         elif j + 1 < len(toks) and toks[j].low == "đại" and toks[j + 1].low == "hội" and toks[j].joined:
-            k = j + 2
-            while k < len(toks) and k - j < 14 and toks[k].joined and not _ROMAN.fullmatch(toks[k].text):
-                k += 1
-            if k < len(toks) and _ROMAN.fullmatch(toks[k].text) and toks[k].joined:
-                label_end = k + 1
-                congress = True
-                if label_end + 1 < len(toks) and toks[label_end].low == "của" and toks[label_end].joined:
-                    m = self.mention_at.get(label_end + 1)
-                    if m:
-                        issuer = m.actor
-                        label_end = m.last
-                else:
-                    for m in self.mentions:
-                        if j <= m.first < label_end:
-                            issuer = m.actor
-                            break
+            congress_n, issuer, label_end = self._congress(j + 2)
+            congress = congress_n is not None
         elif j < len(toks) and toks[j].low == "của" and toks[j].joined:
             m = self.mention_at.get(j + 1)
             if m:
@@ -1418,7 +1405,11 @@ class Reader:
             self.cited_tokens.update(range(j, label_end))
         if dtype.is_agreement and not parties:
             parties = self._sentence_subjects(i)
-        if congress:
+        if congress and issuer is not None:
+            written = self.lex.party_congress if issuer.iri.endswith("/dang-cong-san-viet-nam") else \
+                f"Đại hội {issuer.label_vi} lần thứ {{}}"
+            label = f"{type_phrase[:1].upper()}{type_phrase[1:]} {written.format(congress_n)}"
+        elif congress:
             label = self.span_text(i, label_end)
         elif parties and dtype.is_agreement:
             label = f"{type_phrase[:1].upper()}{type_phrase[1:]} giữa {parties[0].label_vi} và {parties[1].label_vi}" \
@@ -1439,8 +1430,12 @@ class Reader:
             place = owners[0].place if owners and owners[0].place else None
             if place and place.province and not place.is_nation:
                 issuer_part = f"{place.province.slug}-{issuer_part}"
-            local = slug(f"{dtype.label_vi} {period[0]}-{period[1]}") if period and dtype.is_agreement else \
-                "-".join(slug(label).split("-")[:10])
+            if period and dtype.is_agreement:
+                local = slug(f"{dtype.label_vi} {period[0]}-{period[1]}")
+            elif congress_n is not None:
+                local = slug(f"{dtype.label_vi} dai hoi {congress_n}")  # the congress's body is the issuer
+            else:
+                local = "-".join(slug(label).split("-")[:12])
             ins = Instrument(key, dtype.cls, dtype, year=period[0] if period else None,
                              label_vi=label, label_en=f"{dtype.label_en}: {label}", iri_issuer=issuer_part,
                              iri_local=local, title=title, period=period, confidence=0.6 if not parties else 0.7)
@@ -1448,6 +1443,27 @@ class Reader:
             ins.issuers = [issuer] if issuer else (parties if dtype.is_agreement else [])
             self.instruments[key] = ins
         return ins, label_end - i
+
+    def _congress(self, k: int) -> tuple[str | None, Actor | None, int]:
+        """'Đại hội XIII của Đảng', 'Đại hội Công đoàn Việt Nam lần thứ XII' (k: the token after 'Đại hội')
+        -> (roman numeral, the body whose congress it is, token after the phrase)."""
+        toks = self.tokens
+        start = k
+        while k < len(toks) and k - start < 12 and toks[k].joined and not _ROMAN.fullmatch(toks[k].text):
+            k += 1
+        if k >= len(toks) or not _ROMAN.fullmatch(toks[k].text) or not toks[k].joined:
+            return None, None, start
+        numeral, end = toks[k].text, k + 1
+        issuer = next((m.actor for m in self.mentions if start <= m.first < k), None)
+        if end + 1 < len(toks) and toks[end].low == "của" and toks[end].joined and (end + 1) in self.mention_at:
+            m = self.mention_at[end + 1]
+            issuer, end = m.actor, m.last
+        elif issuer is None and end in self.mention_at and toks[end].joined:
+            m = self.mention_at[end]  # "Đại hội XIII Công đoàn Việt Nam"
+            issuer, end = m.actor, m.last
+        if issuer is not None:
+            self.cited_tokens.update(range(start, end))
+        return numeral, issuer, end
 
     def _short_code(self, actor: Actor) -> str:
         """'lien-doan-lao-dong' -> 'ldld', 'so-lao-dong-thuong-binh-va-xa-hoi' -> 'so-ldtbxh'."""

@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import logging
 import sys
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -224,8 +225,8 @@ class _Builder:
             g.add((node, ELI.type_document, ins.doctype.iri))
         if ins.date:
             g.add((node, ELI.date_document, Literal(ins.date.isoformat(), datatype=XSD.date)))
-        if ins.title and not ins.own:
-            g.add((node, DCT.title, Literal(ins.title, lang="vi")))
+        if ins.title:
+            g.add((node, DCT.title, Literal(" ".join(ins.title.split()), lang="vi")))
         pref = {fold(str(lit)) for lit in labels.values()}
         first_span = ins.spans[0][:2] if ins.spans else None
         for actor in ins.issuers:
@@ -382,7 +383,7 @@ class _Builder:
                 g.add((node, PH.withinArea, place.province.iri))
             self.evidence(node, *span, 0.7)
 
-    def build(self, text: str, data: bytes) -> None:
+    def build(self, data: bytes) -> None:
         g, ex = self.g, self.ex
         src = self.source
         g.add((src, RDF.type, PH.SourceDocument))
@@ -415,8 +416,6 @@ class _Builder:
 def ingest_text(text: str, name: str, base: Graph | None = None, *, data: bytes | None = None,
                 base_index: BaseIndex | None = None) -> Graph:
     """One document's text (already decoded) -> its graph. `name` is the file name used as dct:identifier."""
-    import unicodedata
-
     original = unicodedata.normalize("NFC", text)
     if not original.strip():
         raise InputError("text is empty: nothing to ingest", path=name)
@@ -427,7 +426,7 @@ def ingest_text(text: str, name: str, base: Graph | None = None, *, data: bytes 
     bind_all(g)
     index = base_index or BaseIndex.of(base)
     payload = data if data is not None else original.encode("utf-8")
-    _Builder(g, ex, norm, Path(name).name, source_iri(Path(name).name), index).build(original, payload)
+    _Builder(g, ex, norm, Path(name).name, source_iri(Path(name).name), index).build(payload)
     log.info("%s: %d actors, %d instruments, %d persons, %d commitments, %d events", name, len(ex.actors),
              len(ex.instruments), len(ex.persons), len(ex.commitments), len(ex.events))
     return g

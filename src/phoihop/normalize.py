@@ -41,7 +41,8 @@ _MAGIC = {
 # sequences: both are legacy 8-bit Vietnamese font encodings that no codec here reads.
 _TCVN3_HINT = re.compile("[¸µ¶·¹¨©ª«®¬¦§£¤¥¢¡]")
 _VNI_HINT = re.compile("[øûïñÑöäåëüÖØ]")
-_VIET_HINT = re.compile("[ăâđêôơưĂÂĐÊÔƠƯ]|[\u0300\u0301\u0303\u0309\u0323]|[ạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]")
+_VIET_HINT = re.compile("[ăâđêôơưĂÂĐÊÔƠƯ]|[\u0300\u0301\u0303\u0309\u0323]"
+                        "|[ạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]")
 
 
 def decode_bytes(data: bytes, name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
