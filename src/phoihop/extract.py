@@ -142,7 +142,7 @@ class Law:
 
 @dataclass(frozen=True)
 class DocType:
-    iri: URIRef
+    iri: URIRef | None  # None: a plain word for a document, not a type of the doctype scheme
     notation: str
     cls: str  # local name of the ph class
     label_vi: str
@@ -280,6 +280,8 @@ class Lexicon:
             self.doctypes[str(notation)] = dtype
             for label in _labels(g, concept, "vi"):
                 self.doctype_trie.add(label, dtype)
+        for row in _read_csv("type_words.csv"):
+            self.doctype_trie.add(row["word"], DocType(None, "", "OtherInstrument", row["word"], row["name_en"]))
         g = _scheme("frequency.ttl")
         self.freq_trie = Trie()
         self.freq_by_period: dict[tuple[int, str], Frequency] = {}
@@ -1399,7 +1401,7 @@ class Reader:
         qm = re.match(r"\s*(?:về\s+)?[“\"]([^”\"\n]{6,200})[”\"]", self.text[toks[label_end - 1].end:][:220])
         if qm and (issuer or dtype.cls == "OtherInstrument"):
             title = qm.group(1)
-        if not (parties or period or congress or issuer or title):
+        if not (parties or period or congress or issuer or title) or (dtype.iri is None and not title):
             return None, 0
         if issuer is not None:
             self.cited_tokens.update(range(j, label_end))

@@ -221,7 +221,7 @@ class _Builder:
             g.add((node, SKOS.prefLabel, lit))
         if ins.number:
             g.add((node, ELI.id_local, Literal(ins.number)))
-        if ins.doctype:
+        if ins.doctype and ins.doctype.iri is not None:
             g.add((node, ELI.type_document, ins.doctype.iri))
         if ins.date:
             g.add((node, ELI.date_document, Literal(ins.date.isoformat(), datatype=XSD.date)))
