@@ -93,18 +93,23 @@ def run_fast(graph: Path, repeat: int, step_timeout: float) -> dict:
     from phoihop.validate import run_checks
 
     steps: dict = {}
-    measure(steps, "parse", lambda: {"triples": sum(1 for _ in ox.parse(path=str(graph),
-                                                                        format=ox.RdfFormat.N_TRIPLES))})
-    bulk = ox.Store()
-    measure(steps, "load", lambda: bulk.load(path=str(graph), format=ox.RdfFormat.N_TRIPLES) or {"quads": len(bulk)})
-    del bulk
+
+    def parse() -> dict:
+        return {"triples": sum(1 for _ in ox.parse(path=str(graph), format=ox.RdfFormat.N_TRIPLES))}
+
+    def load() -> dict:
+        bulk = ox.Store()
+        bulk.load(path=str(graph), format=ox.RdfFormat.N_TRIPLES)
+        return {"quads": len(bulk)}
+    measure(steps, "parse", parse)
+    measure(steps, "load", load)
     holder: dict = {}
 
     def load_build() -> dict:
         holder["store"] = load_sources([graph])
         return {"quads": len(holder["store"])}
     measure(steps, "load (build)", load_build)
-    store = holder["store"]
+    store = holder.pop("store")
     measure(steps, "infer", lambda: {"added": infer(store).total})
 
     def validate() -> dict:
@@ -118,11 +123,11 @@ def run_fast(graph: Path, repeat: int, step_timeout: float) -> dict:
     queries = run_queries("oxigraph", store, repeat, None)
     with tempfile.TemporaryDirectory() as tmp:
         measure(steps, "write dist", lambda: {"files": len(write_outputs(store, Path(tmp)))})
-        fast_build = [steps.get(k, {}).get("seconds") for k in
-                      ("load (build)", "infer", "validate (sparql)", "checks", "write dist")]
-        if all(s is not None for s in fast_build):
-            steps["build (fast path)"] = {"seconds": sum(fast_build)}
-        del store, holder["store"]
+        parts = [steps.get(k, {}).get("seconds") for k in
+                 ("load (build)", "infer", "validate (sparql)", "checks", "write dist")]
+        if all(s is not None for s in parts):
+            steps["build (fast path)"] = {"seconds": sum(parts)}
+        store = None  # free it: the exports read the written graph, as `phoihop export` does
         exports = run_exports(Path(tmp) / "phoihop.trig", Path(tmp) / "network", step_timeout)
     return {"steps": steps, "queries": queries, "exports": exports, "peak_mb": peak_mb()}
 
@@ -220,7 +225,8 @@ def run_reference(graph: Path, limit: float, query_limit: float) -> dict:
     def infer() -> dict:
         from rdflib.plugins.sparql import prepareQuery
 
-        rules = [prepareQuery(p.read_text(encoding="utf-8")) for p in sorted((ontology_dir() / "rules").glob("*.rq"))]
+        files = sorted((ontology_dir() / "rules").glob("*.rq"))
+        rules = [prepareQuery(p.read_text(encoding="utf-8")) for p in files]
         added = 0
         while True:
             new = {t for rule in rules for t in data.query(rule) if t not in data}
@@ -242,11 +248,12 @@ def run_reference(graph: Path, limit: float, query_limit: float) -> dict:
     return {"steps": steps, "queries": queries, "peak_mb": peak_mb()}
 
 
-# --- ingest --------------------------------------------------------------------------------------------------
+# --- ingest ---------------------------------------------------------------------------------------------
 
 def run_ingest(repeat: int) -> dict:
     shared = ROOT.parent / "shared" / "seeds"
-    texts = sorted(shared.glob("*.txt")) if shared.is_dir() else sorted((ROOT / "tests/fixtures/ingest").glob("*.txt"))
+    folder = shared if shared.is_dir() else ROOT / "tests" / "fixtures" / "ingest"
+    texts = sorted(folder.glob("*.txt"))
     steps: dict = {}
 
     def ingest() -> dict:
@@ -334,7 +341,8 @@ def _cell(value, unit: str = "s") -> str:
 
 
 def _ratio(slow, fast):
-    return slow / fast if isinstance(slow, float | int) and isinstance(fast, float | int) and fast > 0 else None
+    numbers = isinstance(slow, float | int) and isinstance(fast, float | int)
+    return slow / fast if numbers and fast > 0 else None
 
 
 def _error(record: dict, phase: str, name: str) -> str | None:
@@ -480,8 +488,9 @@ def machine() -> dict:
                 if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() \
         else platform.processor()
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gib": round(memory, 1), "python": platform.python_version(),
-            "pyoxigraph": pyoxigraph.__version__, "rdflib": rdflib.__version__, "pyshacl": pyshacl.__version__,
+    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gib": round(memory, 1),
+            "python": platform.python_version(), "pyoxigraph": pyoxigraph.__version__,
+            "rdflib": rdflib.__version__, "pyshacl": pyshacl.__version__,
             "load_average": os.getloadavg()}
 
 
@@ -491,11 +500,13 @@ def render(records: list[dict], ingest: dict, info: dict, markdown: bool) -> str
     ingest_text = (f"{ingest['ingest']['kb_per_s']:.1f} KB/s ({ingest['ingest']['kb']:.0f} KB of "
                    f"{ingest['ingest']['source']}, best of runs)") if "kb_per_s" in ingest.get("ingest", {}) \
         else ingest.get("ingest", {}).get("error", "n/a")
-    header = (f"machine: {info['cpu']}, {info['cores']} cores, {info['memory_gib']} GiB; Python {info['python']}, "
+    header = (f"machine: {info['cpu']}, {info['cores']} cores, {info['memory_gib']} GiB; "
+              f"Python {info['python']}, "
               f"pyoxigraph {info['pyoxigraph']}, rdflib {info['rdflib']}, pySHACL {info['pyshacl']}; "
               f"load average at start {info['load_average'][0]:.1f}")
     if markdown:
-        lines = [f"Measured {dt.date.today().isoformat()} with `python benchmarks/run.py --sizes {','.join(sizes)}`.",
+        command = f"python benchmarks/run.py --sizes {','.join(sizes)}"
+        lines = [f"Measured {dt.date.today().isoformat()} with `{command}`.",
                  "", header + ".", "", "| step | " + " | ".join(sizes) + " |",
                  "| --- | " + " | ".join("---:" for _ in sizes) + " |"]
         lines += [f"| {label} | " + " | ".join(cells) + " |" for label, cells in main]
@@ -530,8 +541,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--query-timeout", type=float, default=120, help="seconds per named query on rdflib")
     parser.add_argument("--child-timeout", type=float, default=7200, help="seconds per child process")
     parser.add_argument("--cache", help="keep the synthetic graphs in this folder (reused when present)")
-    parser.add_argument("--json", help="where to write the results (default benchmarks/out/results-<date>.json)")
-    parser.add_argument("--markdown", help="also write the table as Markdown here (e.g. benchmarks/results.md)")
+    parser.add_argument("--json", help="results file (default benchmarks/out/results-<date>.json)")
+    parser.add_argument("--markdown", help="also write the table as Markdown (e.g. benchmarks/results.md)")
     parser.add_argument("--child", choices=("fast", "build", "reference"), help=argparse.SUPPRESS)
     parser.add_argument("--graph", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from phoihop.atomic import atomic_write
@@ -30,3 +32,15 @@ def test_dash_writes_stdout(capsys) -> None:
     with atomic_write("-") as handle:
         handle.write("to stdout")
     assert capsys.readouterr().out == "to stdout"
+
+
+@pytest.mark.parametrize("umask, expected", [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
+def test_new_file_gets_the_umask_mode(tmp_path, umask, expected) -> None:
+    """Outputs are readable as any plain file would be, not left at mkstemp's private 0600."""
+    previous = os.umask(umask)
+    try:
+        with atomic_write(tmp_path / "out.ttl") as handle:
+            handle.write("data")
+    finally:
+        os.umask(previous)
+    assert (tmp_path / "out.ttl").stat().st_mode & 0o777 == expected

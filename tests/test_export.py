@@ -18,11 +18,14 @@ from click.testing import CliRunner
 from phoihop import cli as cli_module
 from phoihop import export as ex
 from phoihop import network as nw
+from phoihop.build import ontology_files
 from phoihop.cli import cli
 from phoihop.infer import infer
 from phoihop.store import load_files
 
 NETWORK = Path(__file__).parent / "fixtures" / "network"
+FIXTURE_FILES = [*ontology_files(), NETWORK / "data.ttl"]  # the real ontology and schemes, our data
+INPUT_OPTIONS = [arg for path in FIXTURE_FILES for arg in ("--input", str(path))]
 ID = "https://w3id.org/phoihop/id/"
 LDLD_HN, UBND_HN = ID + "actor/ha-noi/lien-doan-lao-dong", ID + "actor/ha-noi/uy-ban-nhan-dan"
 BHXH_HN = ID + "actor/ha-noi/bao-hiem-xa-hoi"
@@ -32,11 +35,16 @@ PROGRAMME_HN_OLD = ID + "instrument/ha-noi-ubnd-ldld/2016/09-ctr"
 
 @pytest.fixture(scope="module")
 def store():
-    """The fixture as the build leaves it (ontology + data, inferred), then prepared for export."""
-    store = load_files(sorted(NETWORK.glob("*.ttl")))
+    """The fixture as the build leaves it: ontology + data, inferred."""
+    store = load_files(FIXTURE_FILES)
     infer(store)
-    nw.prepare(store)
     return store
+
+
+@pytest.fixture(scope="module")
+def raw_store():
+    """The fixture without inference: levels must then come through the actor's area."""
+    return load_files(FIXTURE_FILES)
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +57,7 @@ def networks(store) -> dict[str, nw.Network]:
 @pytest.mark.parametrize("name, nodes, edges, directed", [
     ("coordination", 14, 9, False),
     ("citation", 8, 8, True),
-    ("hierarchy", 21, 26, True),
+    ("hierarchy", 22, 28, True),
     ("bipartite", 25, 24, False),
 ])
 def test_network_sizes(networks, name, nodes, edges, directed):
@@ -79,14 +87,23 @@ def test_two_partners_without_a_lead_are_not_tied(networks):
 
 
 @pytest.mark.parametrize("actor, area, level", [
-    ("ha-noi/lien-doan-lao-dong", "Hà Nội", "province"),  # ph:area stated
-    ("da-nang/lien-doan-lao-dong", "Đà Nẵng", "province"),  # derived from the IRI
-    ("ha-noi/quan-hoan-kiem/lien-doan-lao-dong", "quận Hoàn Kiếm", "district"),  # derived, two segments
+    ("ha-noi/lien-doan-lao-dong", "Hà Nội", "province"),
+    ("da-nang/lien-doan-lao-dong", "Đà Nẵng", "province"),
+    ("ha-noi/quan-hoan-kiem/lien-doan-lao-dong", "quận Hoàn Kiếm", "district"),
+    ("ha-noi/quan-hoan-kiem/cong-doan-co-so-cong-ty-thu-nghiem", "quận Hoàn Kiếm", "grassroots"),  # ph:level
     ("viet-nam/chinh-phu", "Việt Nam", "national"),
 ])
-def test_actor_area_and_level(networks, actor, area, level):
-    data = networks["coordination"].graph.nodes[ID + "actor/" + actor]
+@pytest.mark.parametrize("inferred", [True, False])
+def test_actor_area_and_level(store, raw_store, inferred, actor, area, level):
+    """Area = dct:spatial; level = ph:level, stated or inferred, else the area's ph:areaLevel."""
+    iri = ID + "actor/" + actor
+    data = nw.node_attributes(store if inferred else raw_store, [iri])[iri]
     assert (data["area"], data["level"]) == (area, level)
+
+
+def test_instruments_take_the_level_and_area_of_their_issuer(networks):
+    data = networks["citation"].graph.nodes[ID + "instrument/tw/2019/37-ct"]
+    assert (data["area"], data["level"]) == ("Việt Nam", "national")
 
 
 def test_node_attributes_of_instruments_and_commitments(networks):
@@ -143,7 +160,7 @@ def test_filters_recount_weights(store):
 
 def test_topic_filter_does_not_apply_to_hierarchy(store, caplog):
     graph = nw.build_network(store, "hierarchy", nw.Filters(topic="inspection")).graph
-    assert graph.number_of_edges() == 26 and "do not apply" in caplog.text
+    assert graph.number_of_edges() == 28 and "do not apply" in caplog.text
 
 
 def test_details_of_a_node(networks):
@@ -152,7 +169,7 @@ def test_details_of_a_node(networks):
     assert roles == {("commitment", "lead"), ("commitment", "partner"), ("instrument", "party"),
                      ("instrument", "issuer")}
     assert net.items[PROGRAMME_HN]["label_vi"].startswith("Chương trình phối hợp")
-    assert net.vocabulary["topic"]["worker-welfare"]["en"] == "worker welfare"
+    assert net.vocabulary["topic"]["worker-welfare"]["en"] == "Worker welfare"
 
 
 # --- metrics ----------------------------------------------------------------------------------------------
@@ -295,7 +312,7 @@ def test_every_format_is_registered_in_the_cli():
 # --- the command ------------------------------------------------------------------------------------------
 
 def test_cli_export_with_metrics(tmp_path):
-    result = CliRunner().invoke(cli, ["export", "--input", str(NETWORK), "--graph", "coordination",
+    result = CliRunner().invoke(cli, ["export", *INPUT_OPTIONS, "--graph", "coordination",
                                       "--format", "graphml", "--format", "csv", "--metrics",
                                       "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
@@ -308,7 +325,7 @@ def test_cli_export_with_metrics(tmp_path):
 
 
 def test_cli_export_filters(tmp_path):
-    result = CliRunner().invoke(cli, ["export", "--input", str(NETWORK), "--graph", "coordination",
+    result = CliRunner().invoke(cli, ["export", *INPUT_OPTIONS, "--graph", "coordination",
                                       "--format", "json", "--level", "district", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     data = json.loads((tmp_path / "coordination.json").read_text(encoding="utf-8"))
@@ -325,19 +342,19 @@ def test_cli_export_missing_input(tmp_path):
 
 def test_ontology_doc(tmp_path):
     pytest.importorskip("pylode", reason="pyLODE is an optional extra: pip install 'phoihop[docs]'")
-    out = ex.write_ontology_doc(tmp_path / "ontology.html", NETWORK / "ontology.ttl")
+    out = ex.write_ontology_doc(tmp_path / "ontology.html")
     page = out.read_text(encoding="utf-8")
     assert "coordination programme" in page and "<html" in page
 
 
 def test_ontology_doc_without_pylode(tmp_path, monkeypatch, caplog):
     monkeypatch.setitem(sys.modules, "pylode", None)  # import pylode now raises ImportError
-    assert ex.write_ontology_doc(tmp_path / "ontology.html", NETWORK / "ontology.ttl") is None
+    assert ex.write_ontology_doc(tmp_path / "ontology.html") is None
     assert "pyLODE is not installed" in caplog.text and not (tmp_path / "ontology.html").exists()
 
 
 def test_export_all_formats(tmp_path):
-    result = ex.export([NETWORK], ["citation"], ["all"], tmp_path)
+    result = ex.export(FIXTURE_FILES, ["citation"], ["all"], tmp_path)
     names = {p.name for p in result.outputs}
     assert {"citation.graphml", "citation.gexf", "citation.cyjs", "citation.json", "citation.dot",
             "citation-nodes.csv", "citation-edges.csv", "citation.html", "citation.svg",

@@ -76,14 +76,16 @@ def reference(store: ox.Store, shapes: rdflib.Graph) -> Results:
     results: Results = {}
     for top in report.subjects(RDF.type, SH.ValidationReport):
         for node in report.objects(top, SH.result):
-            results.setdefault(_key(report, node), set()).update(str(m) for m in report.objects(node, SH.resultMessage))
+            messages = {str(m) for m in report.objects(node, SH.resultMessage)}
+            results.setdefault(_key(report, node), set()).update(messages)
     return results
 
 
 def ours(store: ox.Store, shapes: rdflib.Graph) -> Results:
     results: Results = {}
     for r in validate_store(store, shapes).results:
-        results.setdefault(r.key() + (r.severity,), set()).update(m for m in (r.message_vi, r.message_en) if m)
+        messages = {m for m in (r.message_vi, r.message_en) if m}
+        results.setdefault(r.key() + (r.severity,), set()).update(messages)
     return results
 
 
@@ -144,8 +146,8 @@ def test_untranslatable_shapes_are_refused_not_skipped(case: Path):
 
 def test_conforms_is_false_only_when_a_violation_is_reported():
     shapes = project_shapes()
-    valid = validate_store(fixture_store(SHAPE_FIXTURES / "_base.ttl"), shapes)
-    invalid = validate_store(fixture_store(SHAPE_FIXTURES / "_base.ttl", SHAPE_FIXTURES / "ActorShape" / "invalid.ttl"),
-                             shapes)
+    base = SHAPE_FIXTURES / "_base.ttl"
+    valid = validate_store(fixture_store(base), shapes)
+    invalid = validate_store(fixture_store(base, SHAPE_FIXTURES / "ActorShape" / "invalid.ttl"), shapes)
     assert (valid.engine, valid.conforms, invalid.conforms) == ("sparql", True, False)
     assert invalid.violations

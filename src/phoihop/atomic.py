@@ -11,10 +11,28 @@ from pathlib import Path
 from typing import IO
 
 
+def new_file_mode() -> int:
+    """0666 & ~umask: the mode open() gives a new file. mkstemp's temp files are 0600, too private for
+    outputs others read (dist/, docs/img/), so whoever renames a temp file into place applies this."""
+    return 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    """The process umask. Linux shows it in /proc/self/status, without changing it; elsewhere it can only
+    be read by setting it and putting it back."""
+    with contextlib.suppress(OSError, StopIteration, ValueError):
+        status = Path("/proc/self/status").read_text(encoding="ascii")
+        return int(next(line.split()[1] for line in status.splitlines() if line.startswith("Umask:")), 8)
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 @contextlib.contextmanager
 def atomic_write(path: str | Path, mode: str = "w", encoding: str | None = "utf-8") -> Iterator[IO]:
     """Open a temp file in the target's folder; on success rename it over the target, else delete it.
 
+    The file gets the mode a plain open() would give a new file (0666 & ~umask), not mkstemp's 0600.
     A path of '-' writes to stdout instead (Unix-filter style).
     """
     if str(path) == "-":
@@ -27,6 +45,7 @@ def atomic_write(path: str | Path, mode: str = "w", encoding: str | None = "utf-
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, mode, encoding=None if "b" in mode else encoding) as handle:
+            os.chmod(tmp, new_file_mode())
             yield handle
             handle.flush()
             os.fsync(handle.fileno())

@@ -42,7 +42,8 @@ log = logging.getLogger("phoihop.export")
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 LIST_SEPARATOR = ";"
 PICTURE_MAX_NODES = 150
-PICTURE_MAX_LABELS = 24
+PICTURE_MAX_LABELS = 80  # the most a picture tries; place_labels drops those without room
+PICTURE_FONT_SIZE = 10
 TOP_COORDINATORS = 10
 
 
@@ -187,7 +188,8 @@ def packed_layout(graph: nx.Graph) -> dict:
     """Seeded spring layout of each connected part, the parts packed in rows (largest first).
 
     One spring layout of a graph with many parts flings the parts apart and crams each one; packing them
-    keeps every part readable.
+    keeps every part readable. Edge weights are left out of the layout: a heavy tie would pull its two
+    hubs together and pile their shared neighbours, and their labels, on top of each other.
     """
     undirected = graph.to_undirected(as_view=True) if graph.is_directed() else graph
     parts = sorted(nx.connected_components(undirected), key=lambda c: (-len(c), min(c)))
@@ -202,11 +204,58 @@ def packed_layout(graph: nx.Graph) -> dict:
         sub = induced(graph, part)
         local = {min(part): (0, 0)}
         if len(part) > 1:
-            local = nx.spring_layout(sub, seed=nw.SEED, iterations=300, k=2.6 / math.sqrt(len(part)))
+            local = nx.spring_layout(sub, seed=nw.SEED, iterations=500, k=6 / math.sqrt(len(part)), weight=None)
         for node, (px, py) in local.items():
             positions[node] = (x + size / 2 + px * scale, y - size / 2 + py * scale)
         x, row_height = x + size, max(row_height, size)
     return positions
+
+
+# label spots tried in turn: direction from the node's centre (x, y) and the text's alignment there; each
+# direction is tried beside the node, then further out (LABEL_REACHES, points) with a leader line
+LABEL_SPOTS = ((0, -1, "center", "top"), (0, 1, "center", "bottom"), (1, 0, "left", "center"),
+               (-1, 0, "right", "center"), (0.7, -0.7, "left", "top"), (-0.7, -0.7, "right", "top"),
+               (0.7, 0.7, "left", "bottom"), (-0.7, 0.7, "right", "bottom"))
+LABEL_REACHES = (2, 24, 48)
+
+
+def place_labels(axes, renderer, positions: dict, radii: dict, labels: dict[str, str]) -> int:
+    """Write each label (most important first) beside its node where it overlaps no label, node or border.
+
+    A label with no free spot is left out; the picture is an overview, and every other format has all
+    labels. Radii are in points. Returns the number of labels written.
+    """
+    from matplotlib.text import Text
+
+    scale = axes.figure.dpi / 72  # points -> pixels
+    frame = axes.get_window_extent(renderer)
+    discs = {n: (*axes.transData.transform(positions[n]), radii[n] * scale) for n in positions}
+    taken: list = []
+
+    def clear(box, node) -> bool:
+        if not (frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1):
+            return False
+        if any(box.overlaps(other) for other in taken):
+            return False
+        return not any(other != node and box.x0 - r < cx < box.x1 + r and box.y0 - r < cy < box.y1 + r
+                       for other, (cx, cy, r) in discs.items())
+
+    leader = {"arrowstyle": "-", "color": "#666666", "lw": 0.7, "shrinkA": 0, "shrinkB": 0}
+    spots = [(spot, reach, leader if reach > 2 else None) for reach in LABEL_REACHES for spot in LABEL_SPOTS]
+    for node, text in labels.items():
+        for (dx, dy, ha, va), reach, leader in spots:
+            gap = radii[node] + reach
+            label = axes.annotate(text, positions[node], xytext=(dx * gap, dy * gap), textcoords="offset points",
+                                  ha=ha, va=va, fontsize=PICTURE_FONT_SIZE, linespacing=1.1, annotation_clip=False,
+                                  arrowprops=leader,
+                                  bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85})
+            label.update_positions(renderer)
+            box = Text.get_window_extent(label, renderer).expanded(1.04, 1.1)  # the text, not the leader
+            if clear(box, node):
+                taken.append(box)
+                break
+            label.remove()
+    return len(taken)
 
 
 def write_picture(net: nw.Network, base: Path, fmt: str) -> list[Path]:
@@ -214,6 +263,7 @@ def write_picture(net: nw.Network, base: Path, fmt: str) -> list[Path]:
     from matplotlib import rc_context
 
     logging.getLogger("matplotlib").setLevel(logging.WARNING)  # its font search would drown our -v lines
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
 
@@ -227,34 +277,40 @@ def write_picture(net: nw.Network, base: Path, fmt: str) -> list[Path]:
                f"{shown.number_of_edges()} edges")
     if net.filters != nw.Filters():
         caption += f" ({net.filters})"
-    figure = Figure(figsize=(15, 11), dpi=100, layout="constrained")
+    figure = Figure(figsize=(16, 11), dpi=110, layout="constrained")
+    FigureCanvasAgg(figure)
     axes = figure.subplots()
     axes.set_axis_off()
     axes.set_aspect("equal")
-    axes.set_title(caption, fontsize=12)
+    axes.set_title(caption, fontsize=14)
     if len(shown):
         positions = packed_layout(shown)
         degree = dict(shown.degree())
         nodes = list(shown)
+        sizes = {n: 60 + 130 * math.sqrt(degree[n]) for n in nodes}  # marker areas in points²
         widths = [0.7 + math.log1p(d.get("weight", 1)) for *_, d in shown.edges(data=True)]
-        nx.draw_networkx_edges(shown, positions, ax=axes, edge_color="#a0a0a0", arrows=shown.is_directed(),
+        nx.draw_networkx_edges(shown, positions, ax=axes, edge_color="#b4b4b4", arrows=shown.is_directed(),
                                width=widths)
-        nx.draw_networkx_nodes(shown, positions, nodelist=nodes, ax=axes, linewidths=2.2,
-                               node_size=[50 + 110 * math.sqrt(degree[n]) for n in nodes],
+        nx.draw_networkx_nodes(shown, positions, nodelist=nodes, ax=axes, linewidths=2.4,
+                               node_size=[sizes[n] for n in nodes],
                                node_color=[type_colour(shown.nodes[n].get("type")) for n in nodes],
                                edgecolors=[level_colour(shown.nodes[n].get("level")) for n in nodes])
-        labelled = sorted(nodes, key=lambda n: (-degree[n], n))[:PICTURE_MAX_LABELS]
-        labels = {n: textwrap.fill(shown.nodes[n].get("label", n), 26) for n in labelled}
-        below = {n: (x, y - 0.09) for n, (x, y) in positions.items()}
-        nx.draw_networkx_labels(shown, below, labels=labels, ax=axes, font_size=7.5, verticalalignment="top")
         types = sorted({d.get("type") for _, d in shown.nodes(data=True) if d.get("type")})
         levels = sorted({d.get("level") for _, d in shown.nodes(data=True) if d.get("level")})
-        handles = [Line2D([], [], marker="o", ls="", markersize=9, markerfacecolor=type_colour(t),
+        handles = [Line2D([], [], marker="o", ls="", markersize=11, markerfacecolor=type_colour(t),
                           markeredgecolor="none", label=t) for t in types]
-        handles += [Line2D([], [], marker="o", ls="", markersize=9, markerfacecolor="white",
-                           markeredgewidth=2.2, markeredgecolor=level_colour(lv), label=f"level: {lv}")
+        handles += [Line2D([], [], marker="o", ls="", markersize=11, markerfacecolor="white",
+                           markeredgewidth=2.4, markeredgecolor=level_colour(lv), label=f"level: {lv}")
                     for lv in levels]
-        figure.legend(handles=handles, loc="outside right upper", fontsize=8, frameon=False)
+        figure.legend(handles=handles, loc="outside right upper", fontsize=11, frameon=False)
+        axes.margins(0.04)
+        figure.draw_without_rendering()  # settle the layout, then freeze it: labels are placed in pixels
+        figure.set_layout_engine("none")
+        ranked = sorted(nodes, key=lambda n: (-degree[n], n))[:PICTURE_MAX_LABELS]
+        labels = {n: textwrap.fill(shown.nodes[n].get("label", n), 24) for n in ranked}
+        radii = {n: math.sqrt(area) / 2 for n, area in sizes.items()}
+        placed = place_labels(axes, figure.canvas.get_renderer(), positions, radii, labels)
+        log.debug("%s picture: %d of %d labels placed", net.name, placed, len(labels))
     path = _target(base, f".{fmt}")
     metadata = {"Date": None} if fmt == "svg" else {"Software": None}
     with rc_context({"svg.hashsalt": "phoihop", "svg.fonttype": "none"}), atomic_write(path, "wb") as handle:

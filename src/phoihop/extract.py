@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
@@ -253,8 +254,8 @@ class Lexicon:
         self.any_tail = re.compile("|".join(f"(?:{r['pattern']})" for r in markers), re.I)
         self.area_types = {row["word"]: (row["level"], row["name_en"]) for row in _read_csv("area_types.csv")}
         self._load_schemes()
-        # how a national Party congress is named in full; "Đại hội XIII của Đảng" is read as this
-        self.party_congress = next(r["name"] for r in _read_csv("congresses.csv") if r["body"] == "dang-cong-san-viet-nam")
+        # full names of congresses that texts shorten ("Đại hội XIII của Đảng"), by body key
+        self.congresses = {row["body"]: row["name"] for row in _read_csv("congresses.csv")}
         self.area_trie = Trie()
         for form in self.gazetteer.forms():
             self.area_trie.add(form, form)
@@ -635,6 +636,12 @@ _TIME_OF_DAY = re.compile(r"(?:sáng|chiều|tối|trưa)\s+(?:ngày\s+)?(\d{1,2
                           re.I)
 
 
+def ascii_name(name: str) -> str:
+    """'Hoàn Kiếm' -> 'Hoan Kiem': place names in English labels are written without diacritics."""
+    decomposed = unicodedata.normalize("NFD", name.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
+
+
 def _lower_same_length(text: str) -> str:
     low = text.lower()
     if len(low) == len(text):
@@ -858,7 +865,7 @@ class Reader:
 
     def _district_place(self, word: str, name: str) -> Place:
         level, en = self.lex.area_types.get(word, ("district", "District"))
-        return Place(self.province, f"{word} {name}", district_en=f"{name} {en}", district_level=level)
+        return Place(self.province, f"{word} {name}", district_en=f"{ascii_name(name)} {en}", district_level=level)
 
     def _name_run(self, j: int) -> int:
         """Capitalised words naming a place (at most 3), stopping before a title or a body's name."""
@@ -1403,13 +1410,10 @@ class Reader:
             title = qm.group(1)
         if not (parties or period or congress or issuer or title) or (dtype.iri is None and not title):
             return None, 0
-        if issuer is not None:
-            self.cited_tokens.update(range(j, label_end))
         if dtype.is_agreement and not parties:
             parties = self._sentence_subjects(i)
         if congress and issuer is not None:
-            written = self.lex.party_congress if issuer.iri.endswith("/dang-cong-san-viet-nam") else \
-                f"Đại hội {issuer.label_vi} lần thứ {{}}"
+            written = self.lex.congresses.get(issuer.iri.rsplit("/", 1)[-1], f"Đại hội {issuer.label_vi} lần thứ {{}}")
             label = f"{type_phrase[:1].upper()}{type_phrase[1:]} {written.format(congress_n)}"
         elif congress:
             label = self.span_text(i, label_end)

@@ -49,6 +49,7 @@ class BaseIndex:
     actor_labels: dict[str, URIRef] = field(default_factory=dict)
     instrument_labels: dict[str, URIRef] = field(default_factory=dict)
     known: set[URIRef] = field(default_factory=set)
+    areas: set[URIRef] = field(default_factory=set)
 
     @classmethod
     def of(cls, graph: Graph | None) -> BaseIndex:
@@ -60,6 +61,7 @@ class BaseIndex:
         actors = {s for t in actor_types for s in graph.subjects(RDF.type, t)}
         instruments = {s for t in instrument_types for s in graph.subjects(RDF.type, t)}
         index.known = {s for s in actors | instruments if isinstance(s, URIRef)}
+        index.areas = {s for s in graph.subjects(RDF.type, PH.AdministrativeArea) if isinstance(s, URIRef)}
         for s, number in graph.subject_objects(ELI.id_local):
             if isinstance(s, URIRef):
                 index.numbers.setdefault(_number_key(str(number)), s)
@@ -374,13 +376,13 @@ class _Builder:
             if place.district is None or span is None:
                 continue
             node = place.area
-            label = place.label_vi()
-            g.add((node, RDF.type, PH.AdministrativeArea))
-            g.add((node, SKOS.prefLabel, Literal(label[:1].upper() + label[1:], lang="vi")))
-            g.add((node, SKOS.prefLabel, Literal(place.label_en(), lang="en")))
-            g.add((node, PH.areaLevel, ID[f"level/{place.district_level}"]))
-            if place.province is not None:
-                g.add((node, PH.withinArea, place.province.iri))
+            if node not in self.base.areas:  # a base graph's area keeps its own description
+                g.add((node, RDF.type, PH.AdministrativeArea))
+                g.add((node, SKOS.prefLabel, Literal(place.district, lang="vi")))
+                g.add((node, SKOS.prefLabel, Literal(place.district_en or place.district, lang="en")))
+                g.add((node, PH.areaLevel, ID[f"level/{place.district_level}"]))
+                if place.province is not None:
+                    g.add((node, PH.withinArea, place.province.iri))
             self.evidence(node, *span, 0.7)
 
     def build(self, data: bytes) -> None:

@@ -11,10 +11,12 @@ Four networks:
   counts source_leads / target_leads / co_leads, where source is the endpoint whose IRI sorts first
   (it is written as the edge's source in every file format).
 - citation (directed): instruments; cites / based_on / implements (also through a commitment).
-- hierarchy (directed): actors and areas; org:subOrganizationOf, ph:withinArea and actor -> ph:area.
+- hierarchy (directed): actors and areas; org:subOrganizationOf, ph:withinArea and actor -> dct:spatial
+  (the area it serves).
 - bipartite (undirected): actors (bipartite=0) and commitments (bipartite=1); relations lead / partner.
 Node attributes: label (= label_vi, for tools that show one label), label_vi, label_en, type, level, area,
-iri, and where they apply number, date, topics, years.
+iri, and where they apply number, date, topics, years. An actor's area is its dct:spatial and its level its
+ph:level, else the ph:areaLevel of that area (so graphs built without inference still have levels).
 """
 
 from __future__ import annotations
@@ -39,7 +41,6 @@ GRAPH_NAMES = ("coordination", "citation", "hierarchy", "bipartite")
 VALUES_SLOT = "VALUES ?node { }"
 _BATCH = 2000  # nodes per VALUES block: keeps each query text small on national-scale graphs
 _MAX_YEARS = 100  # a period longer than this is a data error; do not expand it year by year
-_DERIVED = ox.NamedNode(str(ID["graph/export-derived"]))
 _INT_TYPES = {"http://www.w3.org/2001/XMLSchema#integer", "http://www.w3.org/2001/XMLSchema#int"}
 
 
@@ -137,20 +138,7 @@ def load(inputs: Iterable[str | Path]) -> ox.Store:
     files = expand_inputs(inputs)
     if not files:
         raise InputError("no RDF input files")
-    store = load_files(files)
-    prepare(store)
-    return store
-
-
-def prepare(store: ox.Store) -> None:
-    """Add the facts networks need but the data may leave implicit (queries/network/derive-*.rq)."""
-    for path in sorted((queries_dir() / "network").glob("derive-*.rq")):
-        try:
-            triples = list(store.query(path.read_text(encoding="utf-8"), use_default_graph_as_union=True))
-        except SyntaxError as err:
-            raise InputError(f"query does not parse: {err}", path=path) from None
-        store.extend(ox.Quad(t.subject, t.predicate, t.object, _DERIVED) for t in triples)
-        log.debug("%s derived %d triples", path.name, len(triples))
+    return load_files(files)
 
 
 # --- nodes ------------------------------------------------------------------------------------------------

@@ -17,9 +17,12 @@ The store should already hold the rdf:type closure (`phoihop.infer.infer`), as p
 from __future__ import annotations
 
 import logging
+import os
 import re
+import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -29,7 +32,7 @@ from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 from rdflib.term import BNode, Literal, Node, URIRef
 
 from .errors import UsageError
-from .validate import ValidationReport, ValidationResult
+from .validate import ValidationReport, ValidationResult, load_shapes
 
 log = logging.getLogger("phoihop.shacl_sparql")
 
@@ -44,8 +47,8 @@ class UnsupportedShape(UsageError):
 _NON_CONSTRAINT = {
     RDF.type, SH.path, SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.severity,
     SH.message, SH.deactivated, SH.name, SH.description, SH.order, SH.group, SH.defaultValue, SH.declare,
-    SH.flags, SH.ignoredProperties, SH.qualifiedMinCount, SH.qualifiedMaxCount, SH.qualifiedValueShapesDisjoint,
-    SH.target,
+    SH.flags, SH.ignoredProperties, SH.qualifiedMinCount, SH.qualifiedMaxCount,
+    SH.qualifiedValueShapesDisjoint, SH.target,
 }
 _NODE_KINDS = {  # node kind -> the term tests it allows
     SH.IRI: ("isIRI",), SH.BlankNode: ("isBlank",), SH.Literal: ("isLiteral",),
@@ -160,13 +163,14 @@ class _Compiler:
         return isinstance(value, Literal) and value.toPython() is True
 
     def add_prefixes(self, constraint: Node) -> None:
-        """The sh:declare prefixes a SPARQL-based constraint names through sh:prefixes (as pySHACL reads them)."""
+        """The sh:declare prefixes a SPARQL-based constraint names by sh:prefixes (read as pySHACL does)."""
         sources = set(self.g.objects(constraint, SH.prefixes))
         if sources:
             sources |= set(self.g.subjects(RDF.type, OWL.Ontology))
         for source in sources:
             for declaration in self.g.objects(source, SH.declare):
-                prefix, namespace = self.g.value(declaration, SH.prefix), self.g.value(declaration, SH.namespace)
+                prefix = self.g.value(declaration, SH.prefix)
+                namespace = self.g.value(declaration, SH.namespace)
                 if prefix is None or namespace is None:
                     raise UnsupportedShape(f"sh:declare {declaration} lacks sh:prefix or sh:namespace")
                 self.add_prefix(str(prefix), str(namespace))
@@ -243,7 +247,8 @@ class _Context:
             m for m in c.g.objects(self.shape, SH.message) if isinstance(m, Literal))
         if not messages:  # our own wording; pySHACL's generated messages are not reproduced
             param = self.param.n3(c.g.namespace_manager) if isinstance(self.param, URIRef | Literal) else ""
-            messages = (Literal(f"{_short(component)}: {self.prop.n3(c.g.namespace_manager)} {param}".strip()),)
+            prop = self.prop.n3(c.g.namespace_manager)
+            messages = (Literal(f"{_short(component)}: {prop} {param}".strip()),)
         return Branch(shape=self.shape, component=component, pattern=pattern, value=value,
                       path=extra.pop("path", self.result_path), severity=str(c.one(self.shape, SH.severity)
                                                                             or SH.Violation),
@@ -339,7 +344,8 @@ def _node_kind(ctx: _Context, param: Node) -> list[Branch]:
 def _pattern(ctx: _Context, param: Node) -> list[Branch]:
     flags = ctx.compiler.one(ctx.shape, SH.flags)
     regex = _sparql_string(str(param)) + (f", {_sparql_string(str(flags))}" if flags is not None else "")
-    return ctx.per_value(SH.PatternConstraintComponent, lambda v: f"isBlank({v}) || !REGEX(STR({v}), {regex})")
+    return ctx.per_value(SH.PatternConstraintComponent,
+                         lambda v: f"isBlank({v}) || !REGEX(STR({v}), {regex})")
 
 
 def _length(component: URIRef, op: str):
@@ -358,8 +364,9 @@ def _range(ctx: _Context, param: Node) -> list[Branch]:
 
 def _in(ctx: _Context, param: Node) -> list[Branch]:
     allowed = [_sparql_term(a) for a in ctx.compiler.items(param, "sh:in")]
-    return ctx.per_value(SH.InConstraintComponent,
-                         lambda v: "!(" + (" || ".join(f"sameTerm({v}, {a})" for a in allowed) or "false") + ")")
+    def test(v: str) -> str:
+        return "!(" + (" || ".join(f"sameTerm({v}, {a})" for a in allowed) or "false") + ")"
+    return ctx.per_value(SH.InConstraintComponent, test)
 
 
 def _has_value(ctx: _Context, param: Node) -> list[Branch]:
@@ -414,19 +421,23 @@ def _equals(ctx: _Context, param: Node) -> list[Branch]:
         raise UnsupportedShape(f"sh:equals {param} is not an IRI")
     other = ctx.compiler.fresh()
     mine = f"{ctx.focus} {ctx.path} {other} ." if ctx.path else f"FILTER(sameTerm({other}, {ctx.focus}))"
-    return ctx.per_value(SH.EqualsConstraintComponent, lambda v: f"NOT EXISTS {{ {ctx.focus} {param.n3()} {v} }}") + [
-        ctx.branch(SH.EqualsConstraintComponent,
-                   f"{ctx.focus} {param.n3()} {other} . FILTER NOT EXISTS {{ {mine} }}", other)]
+    missing = ctx.per_value(SH.EqualsConstraintComponent,
+                            lambda v: f"NOT EXISTS {{ {ctx.focus} {param.n3()} {v} }}")
+    extra = ctx.branch(SH.EqualsConstraintComponent,
+                       f"{ctx.focus} {param.n3()} {other} . FILTER NOT EXISTS {{ {mine} }}", other)
+    return [*missing, extra]
 
 
 def _disjoint(ctx: _Context, param: Node) -> list[Branch]:
     if not isinstance(param, URIRef):
         raise UnsupportedShape(f"sh:disjoint {param} is not an IRI")
-    return ctx.per_value(SH.DisjointConstraintComponent, lambda v: f"EXISTS {{ {ctx.focus} {param.n3()} {v} }}")
+    return ctx.per_value(SH.DisjointConstraintComponent,
+                         lambda v: f"EXISTS {{ {ctx.focus} {param.n3()} {v} }}")
 
 
 def _node(ctx: _Context, param: Node) -> list[Branch]:
-    return ctx.per_value(SH.NodeConstraintComponent, lambda v: f"EXISTS {{ {ctx.compiler.violates(param, v)} }}")
+    return ctx.per_value(SH.NodeConstraintComponent,
+                         lambda v: f"EXISTS {{ {ctx.compiler.violates(param, v)} }}")
 
 
 def _property(ctx: _Context, param: Node) -> list[Branch]:
@@ -517,8 +528,8 @@ def _sparql(ctx: _Context, param: Node) -> list[Branch]:
         return [ctx.branch(SH.SPARQLConstraintComponent, "{ " + text + " }", "?value", path_var="?path",
                            value_or_focus=ctx.path is None, message_vars=names, messages=messages)]
     # nested (only conformance matters): rename the focus, hide every other variable
-    return [ctx.branch(SH.SPARQLConstraintComponent,
-                       f"{{ SELECT (?this AS {ctx.focus}) WHERE {{ {{ {text} }} }} }}", None, messages=messages)]
+    renamed = f"{{ SELECT (?this AS {ctx.focus}) WHERE {{ {{ {text} }} }} }}"
+    return [ctx.branch(SH.SPARQLConstraintComponent, renamed, None, messages=messages)]
 
 
 _HANDLERS: dict[URIRef, Callable[[_Context, Node], list[Branch]]] = {
@@ -530,7 +541,8 @@ _HANDLERS: dict[URIRef, Callable[[_Context, Node], list[Branch]]] = {
     SH.minInclusive: _range, SH.minExclusive: _range, SH.maxInclusive: _range, SH.maxExclusive: _range,
     SH["in"]: _in, SH.hasValue: _has_value,
     SH.languageIn: _language_in, SH.uniqueLang: _unique_lang,
-    SH.lessThan: _pair_compare, SH.lessThanOrEquals: _pair_compare, SH.equals: _equals, SH.disjoint: _disjoint,
+    SH.lessThan: _pair_compare, SH.lessThanOrEquals: _pair_compare,
+    SH.equals: _equals, SH.disjoint: _disjoint,
     SH.node: _node, SH.property: _property, SH["not"]: _not,
     SH["and"]: _logical, SH["or"]: _logical, SH.xone: _logical,
     SH.qualifiedValueShape: _qualified,
@@ -608,7 +620,7 @@ def compile_shapes(shapes: rdflib.Graph) -> list[CompiledQuery]:
             raise UnsupportedShape(f"shape {shape} uses {prop.n3()} (SHACL-AF), which the SPARQL validator "
                                    "cannot translate; validate with pySHACL (phoihop.validate)")
     compiler = _Compiler(shapes)
-    shape_nodes = set(shapes.subjects(RDF.type, SH.NodeShape)) | set(shapes.subjects(RDF.type, SH.PropertyShape))
+    shape_nodes = {s for kind in (SH.NodeShape, SH.PropertyShape) for s in shapes.subjects(RDF.type, kind)}
     for prop in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target):
         shape_nodes |= set(shapes.subjects(prop, None))
     compiled = []
@@ -620,17 +632,21 @@ def compile_shapes(shapes: rdflib.Graph) -> list[CompiledQuery]:
     return [CompiledQuery(branches, prologue + text, flags) for branches, text, flags in compiled]
 
 
+_QUIET = threading.Lock()
+
+
 def _ill_typed_by_rdflib(term: ox.Literal, datatype: URIRef) -> bool:
     """Re-check a datatype candidate as pySHACL does: right datatype, and rdflib can read the lexical form."""
     if term.datatype.value != str(datatype):
         return True
-    rdflib_log = logging.getLogger("rdflib.term")
-    level = rdflib_log.level
-    rdflib_log.setLevel(logging.CRITICAL)  # rdflib logs a traceback for every unreadable literal
-    try:
-        return bool(getattr(Literal(term.value, datatype=datatype), "ill_typed", False))
-    finally:
-        rdflib_log.setLevel(level)
+    with _QUIET:  # rdflib logs a traceback for every unreadable literal; the logger level is global
+        rdflib_log = logging.getLogger("rdflib.term")
+        level = rdflib_log.level
+        rdflib_log.setLevel(logging.CRITICAL)
+        try:
+            return bool(getattr(Literal(term.value, datatype=datatype), "ill_typed", False))
+        finally:
+            rdflib_log.setLevel(level)
 
 
 def _fill(template: str, row: ox.QuerySolution, names: dict[str, object]) -> str:
@@ -678,20 +694,28 @@ def _results(store: ox.Store, query: CompiledQuery) -> Iterator[ValidationResult
                 yield result
 
 
-def validate_store(store: ox.Store, shapes_graph: rdflib.Graph | None = None) -> ValidationReport:
-    """Validate the union of the store's graphs against the shapes (default: shapes/*.ttl)."""
-    from .validate import load_shapes
+def _run(store: ox.Store, query: CompiledQuery) -> list[ValidationResult]:
+    try:
+        return list(_results(store, query))
+    except SyntaxError as err:  # a query we built, or a shape's sh:select, does not parse
+        raise UnsupportedShape(f"shape {query.branches[0].shape} gives a query the store rejects ({err}): "
+                               f"{query.text}") from None
 
+
+def validate_store(store: ox.Store, shapes_graph: rdflib.Graph | None = None,
+                   workers: int | None = None) -> ValidationReport:
+    """Validate the union of the store's graphs against the shapes (default: shapes/*.ttl).
+
+    The queries run on `workers` threads (default: one per core, at most four): the store evaluates
+    them without holding the GIL.
+    """
     shapes = shapes_graph if shapes_graph is not None else load_shapes()
     start = time.perf_counter()
     queries = compile_shapes(shapes)
     results: set[ValidationResult] = set()
-    for query in queries:
-        try:
-            results.update(_results(store, query))
-        except SyntaxError as err:  # a query we built, or a shape's sh:select, does not parse
-            raise UnsupportedShape(f"shape {query.branches[0].shape} gives a query the store rejects ({err}): "
-                                   f"{query.text}") from None
+    with ThreadPoolExecutor(max_workers=workers or min(4, os.cpu_count() or 1)) as pool:
+        for found in pool.map(lambda q: _run(store, q), queries):
+            results.update(found)
     ordered = sorted(results, key=lambda r: (r.shape, r.focus, r.component, r.path or "", r.value or ""))
     conforms = not any(r.severity == str(SH.Violation) for r in ordered)
     log.info("SPARQL SHACL: %d queries, %d results (%.2f s)", len(queries), len(ordered),

@@ -18,6 +18,7 @@ first agreement that reaches it, so the file holds a little more.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import csv
 import datetime as dt
@@ -45,6 +46,7 @@ from .resources import data_dir, ontology_dir
 log = logging.getLogger("phoihop.synth")
 
 PERIODS = ((2006, 2010), (2011, 2015), (2016, 2020), (2021, 2025), (2026, 2030))
+ASSEMBLY_TERMS = (1992, 1997, 2002, 2007, 2011, 2016, 2021)  # first years of the 9th to 15th Assembly
 MERGER = dt.date(2025, 7, 1)  # the day the 34 provinces replaced the 63 (and districts ceased as a tier)
 DISTRICTS_END = dt.date(2025, 6, 30)
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKmM]?)\s*$")
@@ -105,7 +107,8 @@ class _Writer:
         self._buffer: list[str] = []
 
     def add(self, s: str, p: str, o: str) -> None:
-        self._buffer.append(f"{s} {p} {o} {self.graph} .\n" if self.quads and self.graph else f"{s} {p} {o} .\n")
+        graph = f" {self.graph}" if self.quads and self.graph else ""
+        self._buffer.append(f"{s} {p} {o}{graph} .\n")
         self.count += 1
         if len(self._buffer) >= 50_000:
             self.flush()
@@ -115,7 +118,7 @@ class _Writer:
         self._buffer.clear()
 
 
-# --- tables --------------------------------------------------------------------------------------------------
+# --- tables ---------------------------------------------------------------------------------------------
 
 def _rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     """(line number, row) of a CSV file whose comment lines start with '#'."""
@@ -238,12 +241,16 @@ def load_tables() -> Tables:
         base = str(ID[prefix + "/"])
         return {iri[len(base):]: props for iri, props in concepts.items() if iri.startswith(base)}
 
-    topics = {code: (p.get("prefLabel@vi", code), p.get("prefLabel@en", code)) for code, p in scheme("topic").items()}
-    roles = {code: (p.get("prefLabel@vi", code), p.get("prefLabel@en", code)) for code, p in scheme("role").items()}
+    def labels(code: str, props: dict[str, str]) -> tuple[str, str]:
+        return props.get("prefLabel@vi", code), props.get("prefLabel@en", code)
+
+    topics = {code: labels(code, p) for code, p in scheme("topic").items()}
+    roles = {code: labels(code, p) for code, p in scheme("role").items()}
     frequencies = set(scheme("frequency"))
-    doctypes = {p["notation"]: DocType(str(ID["doctype/" + code]), p.get("instrumentClass", str(PH.OtherInstrument)),
-                                       p.get("prefLabel@vi", code), p.get("prefLabel@en", code))
-                for code, p in scheme("doctype").items() if "notation" in p}
+    other = str(PH.OtherInstrument)
+    doctypes = {props["notation"]: DocType(str(ID[f"doctype/{code}"]), props.get("instrumentClass", other),
+                                           *labels(code, props))
+                for code, props in scheme("doctype").items() if "notation" in props}
 
     bodies_path = data / "synth" / "bodies.csv"
     bodies: dict[str, list[Body]] = {"national": [], "province": [], "district": []}
@@ -254,13 +261,15 @@ def load_tables() -> Tables:
         if kind == "actor":
             keys = ref.split("|")
             if any(k not in lexicon for k in keys):
-                raise DataInvalid(f"{ref!r} is not a key of data/lexicon/actors.csv", path=bodies_path, line=line)
+                raise DataInvalid(f"{ref!r} is not a key of data/lexicon/actors.csv",
+                                  path=bodies_path, line=line)
             first, city = lexicon[keys[0]], lexicon[keys[-1]]
             names = (keys[0], keys[-1], first["name_vi"], city["name_vi"], first["name_en"], first["class"])
         elif kind in ("department", "ministry"):  # matched by slug: punctuation in sector names varies
             sector = sectors.get(slug(ref))
             if sector is None:
-                raise DataInvalid(f"{ref!r} is not a sector of data/lexicon/sectors.csv", path=bodies_path, line=line)
+                raise DataInvalid(f"{ref!r} is not a sector of data/lexicon/sectors.csv",
+                                  path=bodies_path, line=line)
             word_vi, word_en, cls = ("Sở", "Department of", "Department") if kind == "department" else \
                 ("Bộ", "Ministry of", "Ministry")
             name = f"{word_vi} {sector['name_vi']}"
@@ -298,8 +307,8 @@ def load_tables() -> Tables:
     instruments_path = data / "synth" / "instruments.csv"
     instruments = []
     for line, row in _rows(instruments_path):
-        kind = InstrumentKind(row["level"], row["issuer"], row["notation"], row["number"], int(row["per_year"]),
-                              row["use"])
+        kind = InstrumentKind(row["level"], row["issuer"], row["notation"], row["number"],
+                              int(row["per_year"]), row["use"])
         if kind.notation not in doctypes or kind.issuer not in {b.ref for b in bodies[kind.level]}:
             raise DataInvalid("unknown document type or issuer", path=instruments_path, line=line)
         instruments.append(kind)
@@ -323,7 +332,8 @@ def load_tables() -> Tables:
         laws=[(r["name_vi"], r["name_en"]) for _, r in _rows(data / "lexicon" / "laws.csv")
               if r["name_vi"].startswith(("Luật", "Bộ luật"))],
         surnames=[r["surname"] for _, r in _rows(data / "lexicon" / "surnames.csv")],
-        middles=[v for part, v in names if part == "middle"], givens=[v for part, v in names if part == "given"],
+        middles=[v for part, v in names if part == "middle"],
+        givens=[v for part, v in names if part == "given"],
         district_kinds=kinds,
         syllables=([r["value"] for _, r in places if r["part"] == "first"],
                    [r["value"] for _, r in places if r["part"] == "second"]),
@@ -332,7 +342,7 @@ def load_tables() -> Tables:
         areas=gazetteer.areas)
 
 
-# --- the world being generated --------------------------------------------------------------------------------
+# --- the world being generated ---------------------------------------------------------------------------
 
 @dataclass
 class Place:
@@ -492,7 +502,8 @@ class Generator:
         elif shared and area.valid_until:
             suffix = f" (đến {_vi_date(area.valid_until)})"
         name_en = area.name_en if shared else re.sub(r"\s*\(.*\)$", "", area.name_en)
-        place = Place((area.slug,), "province", area.label_vi, area.name_vi, name_en, area.is_city, suffix, area)
+        place = Place((area.slug,), "province", area.label_vi, area.name_vi, name_en, area.is_city, suffix,
+                      area)
         self._places[area.slug] = place
         return place
 
@@ -535,7 +546,8 @@ class Generator:
             self.in_graph(doc)
             w = self.w
             w.add(node, A, _iri(PH.AdministrativeArea))
-            self.labels(node, f"{place.name_vi[:1].upper()}{place.name_vi[1:]}{place.suffix_vi}", place.name_en)
+            name = place.name_vi[:1].upper() + place.name_vi[1:]
+            self.labels(node, f"{name}{place.suffix_vi}", place.name_en)
             w.add(node, _iri(PH.areaLevel), _iri(ID["level/district"]))
             w.add(node, _iri(PH.withinArea), _iri(area_iri(place.path[0])))
             w.add(node, _iri(PH.validDuring), self.interval(None, DISTRICTS_END))
@@ -646,7 +658,8 @@ class Generator:
         return _iri(instrument_iri(issuer_key(number, area), year, number_slug(number)))
 
     def write_instrument(self, node: str, doctype: DocType, number: str, day: dt.date, issuers: list[str],
-                         label_vi: str, label_en: str, title_vi: str, doc: str, topic: str | None = None) -> None:
+                         label_vi: str, label_en: str, title_vi: str, doc: str,
+                         topic: str | None = None) -> None:
         w = self.w
         self.in_graph(doc)
         w.add(node, A, _iri(doctype.cls))
@@ -678,9 +691,8 @@ class Generator:
             doctype = self.t.doctypes[kind.notation]
             topic = rng.choice(sorted(self.t.topics))
             topic_vi = self.t.topics[topic][0].lower()
-            doc = self.source(f"synth-{number_slug(number)}-{issuer_key(number, '/'.join(place.path) or None)}"
-                              f"-{year}", f"{doctype.vi} số {number}", f"{doctype.en} No. {number}", day,
-                              issuer_vi)
+            stem = f"synth-{number_slug(number)}-{issuer_key(number, '/'.join(place.path) or None)}-{year}"
+            doc = self.source(stem, f"{doctype.vi} số {number}", f"{doctype.en} No. {number}", day, issuer_vi)
             self.write_instrument(node, doctype, number, day, [issuer],
                                   f"{doctype.vi} số {number} ngày {_vi_date(day)} của {issuer_vi}",
                                   f"{doctype.en} No. {number} of {_en_date(day)} ({issuer_en})",
@@ -700,16 +712,14 @@ class Generator:
         name_vi, name_en, year = rng.choice(candidates)
         node = _iri(instrument_iri("quoc-hoi", year, slug(name_vi)))
         if self.first_time(node):
-            assembly = {y: k for k, (a, b) in enumerate(((1992, 1997), (1997, 2002), (2002, 2007), (2007, 2011),
-                                                        (2011, 2016), (2016, 2021), (2021, 2026)), start=9)
-                        for y in range(a, b)}[year]
+            assembly = 8 + bisect.bisect_right(ASSEMBLY_TERMS, year)  # the 9th Assembly was elected in 1992
             number = f"{self.sub_rng('law-number', name_vi).randint(1, 80)}/{year}/QH{assembly}"
             body = self.t.body("national", "quoc-hoi")
             issuer = self.actor(body, self.nation)
             day = dt.date(year, 6, 1) + dt.timedelta(days=self.sub_rng("law-day", name_vi).randint(0, 180))
             doctype = self.t.doctypes["BL" if name_vi.startswith("Bộ luật") else "L"]
-            doc = self.source(f"synth-{slug(name_vi)}-{year}", f"{name_vi} năm {year}", f"{name_en} ({year})", day,
-                              "Quốc hội")
+            doc = self.source(f"synth-{slug(name_vi)}-{year}", f"{name_vi} năm {year}", f"{name_en} ({year})",
+                              day, "Quốc hội")
             self.write_instrument(node, doctype, number, day, [issuer], f"{name_vi} năm {year}",
                                   f"{name_en} ({year})", name_vi, doc)
         return node
@@ -724,8 +734,9 @@ class Generator:
             kind = rng.choice(kinds)
             where = self.nation if level == "national" else self.province_place(place.province)
             issued = rng.randint(max(2001, year - 6), year - 1)
-            if where.province is not None and where.province.valid_from and issued < where.province.valid_from.year:
-                issued = where.province.valid_from.year
+            founded = where.province.valid_from if where.province is not None else None
+            if founded and issued < founded.year:
+                issued = founded.year
                 if issued >= year:
                     continue
             out.append(self.pooled(kind, where, issued, rng.randrange(kind.per_year))[0])
@@ -757,18 +768,19 @@ class Generator:
                           f"{what_en} No. {number} between {first_en} and {second_en}", day, first_vi)
         heads = [self.head(first, place, period), self.head(second, place, period)]
         topic_vi = ", ".join(t.topics[x][0].lower() for x in pair.topics[:2])
+        when_vi, when_en = (f" giai đoạn {span}", f" for {span}") if pair.kind == "CTr" else ("", "")
         self.write_instrument(node, doctype, number, day, list(actors),
-                              f"{what_vi} số {number} giai đoạn {span} giữa {first_vi} và {second_vi}",
-                              f"{what_en} No. {number} for {span} between {first_en} and {second_en}",
-                              f"Phối hợp về {topic_vi} giai đoạn {span}", doc)
+                              f"{what_vi} số {number}{when_vi} giữa {first_vi} và {second_vi}",
+                              f"{what_en} No. {number}{when_en} between {first_en} and {second_en}",
+                              f"Phối hợp về {topic_vi}{when_vi}", doc)
         self.in_graph(doc)
         for actor in actors:
             w.add(node, _iri(PH.party), actor)
         for person in heads:
             if person:
                 w.add(node, _iri(PH.signatory), person)
-        w.add(node, _iri(PH.period), self.interval(dt.date(max(period[0], day.year), 1, 1),
-                                                    dt.date(period[1], 12, 31) if pair.kind == "CTr" else None))
+        ends = dt.date(period[1], 12, 31) if pair.kind == "CTr" else None  # a regulation stands till replaced
+        w.add(node, _iri(PH.period), self.interval(dt.date(max(period[0], day.year), 1, 1), ends))
         for topic in pair.topics:
             w.add(node, _iri(DCT.subject), _iri(ID[f"topic/{topic}"]))
         for earlier in predecessors:
@@ -790,7 +802,8 @@ class Generator:
         self.agreements.append(record)
         return record
 
-    def commitments(self, record: Agreement, programme: str, doc: str, count: int, directives: list[str]) -> None:
+    def commitments(self, record: Agreement, programme: str, doc: str, count: int,
+                    directives: list[str]) -> None:
         """The tasks of an agreement or plan: who leads, who joins, what, how often, towards which target."""
         t, w, rng = self.t, self.w, self.rng
         sections = {"II": 0, "III": 0}
@@ -865,7 +878,8 @@ class Generator:
         rng, w = self.rng, self.w
         stem = f"synth-so-ket-{record.key}"
         _, first_vi, _ = self.actor_names(record.parties[0], record.place)
-        doc = self.source(stem, f"Sơ kết {record.label_vi}", f"Mid-term review of {record.number}", day, first_vi)
+        doc = self.source(stem, f"Sơ kết {record.label_vi}", f"Mid-term review of {record.number}", day,
+                          first_vi)
         node = self.event_iri(day, "so-ket", record)
         self.in_graph(doc)
         w.add(node, A, _iri(PH.Conference))
@@ -885,7 +899,8 @@ class Generator:
         self.in_graph(doc)
         w.add(indicator, A, _iri(PH.Indicator))
         self.labels(indicator, action.note or action.vi)
-        w.add(indicator, _iri(PH.value), _typed(f"{round(rng.uniform(action.low, action.high) * 2):g}", XSD_DECIMAL))
+        value = round(rng.uniform(action.low, action.high) * 2)
+        w.add(indicator, _iri(PH.value), _typed(f"{value:g}", XSD_DECIMAL))
         w.add(indicator, _iri(PH.unit), _lit(action.unit, "vi"))
         w.add(indicator, _iri(PH.refPeriod), self.interval(dt.date(record.period[0], 1, 1),
                                                             dt.date(day.year, 12, 31)))
@@ -923,7 +938,8 @@ class Generator:
             here = place
             if place.level == "district" and period[0] > DISTRICTS_END.year:
                 return
-            if place.level == "province" and place.province and place.province.merged_into and period[0] > 2025:
+            merged = place.level == "province" and place.province and place.province.merged_into
+            if merged and period[0] > MERGER.year:
                 successor = self.t.areas[place.province.merged_into]
                 here = self.province_place(successor)
                 self.open_place(here)
@@ -978,14 +994,15 @@ class Generator:
 
 
 def synth(triples: int | str, out: str | Path, seed: int = 1) -> SynthResult:
-    """Write a synthetic graph of about `triples` triples to `out` (.nt, .nq or .ttl; '-' = N-Triples on stdout)."""
+    """Write a graph of about `triples` triples to `out` (.nt, .nq or .ttl; '-' = N-Triples on stdout)."""
     target = parse_size(triples)
     if target < 1:
         raise UsageError("the size must be positive")
     out = str(out)
     suffix = Path(out).suffix.lower() if out != "-" else ".nt"
     if suffix not in (".nt", ".nq", ".ttl"):
-        raise UsageError(f"cannot write {suffix or 'a file without extension'}: use .nt, .nq or .ttl", path=out)
+        raise UsageError(f"cannot write {suffix or 'a file without extension'}: use .nt, .nq or .ttl",
+                         path=out)
     tables = load_tables()
     start = time.perf_counter()
     if suffix == ".ttl":
