@@ -184,30 +184,54 @@ def induced(graph: nx.Graph, keep: set) -> nx.Graph:
     return sub
 
 
-def packed_layout(graph: nx.Graph) -> dict:
-    """Seeded spring layout of each connected part, the parts packed in rows (largest first).
+def skyline_pack(sizes: list[float], width: float) -> list[tuple[float, float]]:
+    """Top-left corners (x, depth) of squares of these sizes, in order, in a strip `width` wide: each goes
+    as high up as it fits, then as far left (bottom-left skyline packing; depth grows downwards)."""
+    skyline = [(0.0, width, 0.0)]  # (x, width, depth) segments side by side across the strip
+    corners = []
+    for size in sizes:
+        depth, x = min((max(d for sx, sw, d in skyline if sx < x + size and sx + sw > x), x)
+                       for x, _, _ in skyline if x + size <= width + 1e-9)
+        corners.append((x, depth))
+        covered = [(sx, sw, d) for sx, sw, d in skyline if sx < x + size and sx + sw > x]
+        skyline = [seg for seg in skyline if seg not in covered] + [(x, size, depth + size)]
+        left, right = covered[0], covered[-1]
+        if left[0] < x:
+            skyline.append((left[0], x - left[0], left[2]))
+        if right[0] + right[1] > x + size:
+            skyline.append((x + size, right[0] + right[1] - x - size, right[2]))
+        skyline.sort()
+    return corners
+
+
+def packed_layout(graph: nx.Graph, aspect: float = 1.3) -> dict:
+    """Seeded spring layout of each connected part, the parts packed into a box of this width/height ratio.
 
     One spring layout of a graph with many parts flings the parts apart and crams each one; packing them
-    keeps every part readable. Edge weights are left out of the layout: a heavy tie would pull its two
-    hubs together and pile their shared neighbours, and their labels, on top of each other.
+    keeps every part readable. The strip width is chosen to draw the parts as large as the box allows.
+    Edge weights are left out of the layout: a heavy tie would pull its two hubs together and pile their
+    shared neighbours, and their labels, on top of each other.
     """
     undirected = graph.to_undirected(as_view=True) if graph.is_directed() else graph
     parts = sorted(nx.connected_components(undirected), key=lambda c: (-len(c), min(c)))
     scales = [0.12 + 0.5 * math.sqrt(len(part) - 1) for part in parts]
     sizes = [0.9 + 2 * scale for scale in scales]  # box width of each part, with room for labels
-    row_width = max(max(sizes), math.sqrt(sum(s * s for s in sizes)) * 1.4)
+
+    def drawn_scale(corners: list[tuple[float, float]]) -> float:
+        width = max(x + size for (x, _), size in zip(corners, sizes, strict=True))
+        height = max(y + size for (_, y), size in zip(corners, sizes, strict=True))
+        return min(aspect / width, 1 / height)
+
+    widths = [sizes[0] * (sum(sizes) / sizes[0]) ** (k / 40) for k in range(41)]
+    corners = max((skyline_pack(sizes, w) for w in widths), key=drawn_scale)
     positions: dict = {}
-    x = y = row_height = 0.0
-    for part, size, scale in zip(parts, sizes, scales, strict=True):
-        if x and x + size > row_width:
-            x, y, row_height = 0.0, y - row_height, 0.0
+    for part, (x, y), size, scale in zip(parts, corners, sizes, scales, strict=True):
         sub = induced(graph, part)
         local = {min(part): (0, 0)}
         if len(part) > 1:
             local = nx.spring_layout(sub, seed=nw.SEED, iterations=500, k=6 / math.sqrt(len(part)), weight=None)
         for node, (px, py) in local.items():
-            positions[node] = (x + size / 2 + px * scale, y - size / 2 + py * scale)
-        x, row_height = x + size, max(row_height, size)
+            positions[node] = (x + size / 2 + px * scale, -y - size / 2 + py * scale)
     return positions
 
 
@@ -216,46 +240,68 @@ def packed_layout(graph: nx.Graph) -> dict:
 LABEL_SPOTS = ((0, -1, "center", "top"), (0, 1, "center", "bottom"), (1, 0, "left", "center"),
                (-1, 0, "right", "center"), (0.7, -0.7, "left", "top"), (-0.7, -0.7, "right", "top"),
                (0.7, 0.7, "left", "bottom"), (-0.7, 0.7, "right", "bottom"))
-LABEL_REACHES = (2, 24, 48)
+LABEL_REACHES = (2, 24, 48, 72)
 
 
 def place_labels(axes, renderer, positions: dict, radii: dict, labels: dict[str, str]) -> int:
-    """Write each label (most important first) beside its node where it overlaps no label, node or border.
+    """Write each label (most important first) beside its node, or further out with a dotted leader line,
+    where it covers no other label, leader, node or the frame, and its leader crosses no label or node.
 
-    A label with no free spot is left out; the picture is an overview, and every other format has all
-    labels. Radii are in points. Returns the number of labels written.
+    A label with no free spot is left out: the picture is an overview, and every other format has all
+    labels. Radii are in points. Spots are tried on the label's measured size; only the chosen one is
+    drawn. Returns the number of labels written.
     """
-    from matplotlib.text import Text
+    from matplotlib.transforms import Bbox
 
     scale = axes.figure.dpi / 72  # points -> pixels
     frame = axes.get_window_extent(renderer)
     discs = {n: (*axes.transData.transform(positions[n]), radii[n] * scale) for n in positions}
-    taken: list = []
+    boxes: list[Bbox] = []
+    leader_points: list[tuple[float, float]] = []  # samples along every leader drawn
+    text_style = {"fontsize": PICTURE_FONT_SIZE, "linespacing": 1.1}
+    pad = 0.3 * PICTURE_FONT_SIZE * scale  # the white box around the text, and a little air
 
-    def clear(box, node) -> bool:
-        if not (frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1):
-            return False
-        if any(box.overlaps(other) for other in taken):
-            return False
-        return not any(other != node and box.x0 - r < cx < box.x1 + r and box.y0 - r < cy < box.y1 + r
-                       for other, (cx, cy, r) in discs.items())
+    def covers(box: Bbox, x: float, y: float, margin: float = 0.0) -> bool:
+        return box.x0 - margin < x < box.x1 + margin and box.y0 - margin < y < box.y1 + margin
 
-    leader = {"arrowstyle": "-", "color": "#666666", "lw": 0.7, "shrinkA": 0, "shrinkB": 0}
-    spots = [(spot, reach, leader if reach > 2 else None) for reach in LABEL_REACHES for spot in LABEL_SPOTS]
+    def clear(box: Bbox, node, leader: list[tuple[float, float]]) -> bool:
+        return (frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
+                and not any(box.overlaps(other) for other in boxes)
+                and not any(covers(box, x, y) for x, y in leader_points)
+                and not any(covers(other, x, y) for other in boxes for x, y in leader)
+                and not any(other != node and (covers(box, cx, cy, r)
+                                               or any(math.hypot(x - cx, y - cy) < r + 2 for x, y in leader))
+                            for other, (cx, cy, r) in discs.items()))
+
+    def spot_box(x: float, y: float, ha: str, va: str, width: float, height: float) -> Bbox:
+        x0 = {"left": x, "center": x - width / 2, "right": x - width}[ha]
+        y0 = {"bottom": y, "center": y - height / 2, "top": y - height}[va]
+        return Bbox.from_bounds(x0 - pad, y0 - pad, width + 2 * pad, height + 2 * pad)
+
     for node, text in labels.items():
-        for (dx, dy, ha, va), reach, leader in spots:
-            gap = radii[node] + reach
-            label = axes.annotate(text, positions[node], xytext=(dx * gap, dy * gap), textcoords="offset points",
-                                  ha=ha, va=va, fontsize=PICTURE_FONT_SIZE, linespacing=1.1, annotation_clip=False,
-                                  arrowprops=leader,
-                                  bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85})
-            label.update_positions(renderer)
-            box = Text.get_window_extent(label, renderer).expanded(1.04, 1.1)  # the text, not the leader
-            if clear(box, node):
-                taken.append(box)
-                break
-            label.remove()
-    return len(taken)
+        probe = axes.text(0, 0, text, **text_style)
+        extent = probe.get_window_extent(renderer)
+        probe.remove()
+        cx, cy, r = discs[node]
+        chosen = next(((spot, gap, leader)
+                       for reach in LABEL_REACHES for spot in LABEL_SPOTS
+                       for gap in [radii[node] + reach]
+                       for leader in [[] if reach == LABEL_REACHES[0] else [
+                           (cx + spot[0] * gap * scale * t, cy + spot[1] * gap * scale * t)
+                           for t in (i / 16 for i in range(17)) if r < t * math.hypot(*spot[:2]) * gap * scale]]
+                       if clear(spot_box(cx + spot[0] * gap * scale, cy + spot[1] * gap * scale, spot[2], spot[3],
+                                         extent.width, extent.height), node, leader)), None)
+        if chosen is None:
+            continue
+        (dx, dy, ha, va), gap, leader = chosen
+        arrow = {"arrowstyle": "-", "color": "#333333", "lw": 0.9, "ls": (0, (1, 1.5)), "shrinkA": 0,
+                 "shrinkB": radii[node]} if leader else None
+        axes.annotate(text, positions[node], xytext=(dx * gap, dy * gap), textcoords="offset points",
+                      ha=ha, va=va, annotation_clip=False, arrowprops=arrow, **text_style,
+                      bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85})
+        boxes.append(spot_box(cx + dx * gap * scale, cy + dy * gap * scale, ha, va, extent.width, extent.height))
+        leader_points.extend(leader)
+    return len(boxes)
 
 
 def write_picture(net: nw.Network, base: Path, fmt: str) -> list[Path]:
