@@ -284,7 +284,21 @@ def test_pictures(networks, tmp_path, fmt):
         assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 20_000
     else:
         root = ET.fromstring(data)
-        assert root.tag.endswith("svg") and "Mạng lưới phối hợp" in data.decode("utf-8")
+        text = data.decode("utf-8")
+        assert root.tag.endswith("svg") and "Mạng lưới phối hợp" in text
+        assert "Liên đoàn Lao động thành" in text  # the hub is labelled (wrapped at 24 characters)
+
+
+@pytest.mark.parametrize("sizes", [[3.0], [5.0, 2.0, 2.0, 1.0, 1.0, 1.0], [4.0, 4.0, 3.0, 1.5, 1.5, 0.5]])
+@pytest.mark.parametrize("width", [5.0, 7.5, 12.0])
+def test_skyline_pack_keeps_squares_apart_and_inside(sizes, width):
+    width = max(width, sizes[0])
+    corners = ex.skyline_pack(sizes, width)
+    squares = [(x, y, x + s, y + s) for (x, y), s in zip(corners, sizes, strict=True)]
+    assert all(x0 >= 0 and y0 >= 0 and x1 <= width + 1e-9 for x0, y0, x1, _ in squares)
+    for i, a in enumerate(squares):
+        for b in squares[i + 1:]:
+            assert a[2] <= b[0] + 1e-9 or b[2] <= a[0] + 1e-9 or a[3] <= b[1] + 1e-9 or b[3] <= a[1] + 1e-9
 
 
 def test_html_page_is_self_contained(networks, tmp_path):

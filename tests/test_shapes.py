@@ -169,9 +169,13 @@ def test_every_node_shape_has_fixtures(name):
     assert list(folder.glob("invalid*.ttl")), f"missing {folder}/invalid.ttl"
 
 
-@pytest.mark.parametrize("name", targeted_node_shapes())
-def test_valid_fixture_conforms(name):
-    path = FIXTURES / name / "valid.ttl"
+def valid_cases() -> list:
+    return [pytest.param(name, path, id=f"{name}/{path.stem}")
+            for name in targeted_node_shapes() for path in sorted((FIXTURES / name).glob("valid*.ttl"))]
+
+
+@pytest.mark.parametrize(("name", "path"), valid_cases())
+def test_valid_fixture_conforms(name, path):
     data, own = load(path)
     conforms, report = validate(data)
     assert conforms, describe(report, results(report))

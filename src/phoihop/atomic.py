@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
+from .errors import UsageError
+
 
 def new_file_mode() -> int:
     """0666 & ~umask: the mode open() gives a new file. mkstemp's temp files are 0600, too private for
@@ -29,6 +31,16 @@ def _umask() -> int:
 
 
 @contextlib.contextmanager
+def output_errors(path: str | Path) -> Iterator[None]:
+    """An output that cannot be written (a folder in its place, no permission, a read-only disk) is the
+    user's to fix: one UsageError naming it (exit 2), not a crash."""
+    try:
+        yield
+    except OSError as err:
+        raise UsageError(f"cannot write here: {err.strerror or err}", path=path) from None
+
+
+@contextlib.contextmanager
 def atomic_write(path: str | Path, mode: str = "w", encoding: str | None = "utf-8") -> Iterator[IO]:
     """Open a temp file in the target's folder; on success rename it over the target, else delete it.
 
@@ -41,15 +53,18 @@ def atomic_write(path: str | Path, mode: str = "w", encoding: str | None = "utf-
         stream.flush()
         return
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    with output_errors(target):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, mode, encoding=None if "b" in mode else encoding) as handle:
             os.chmod(tmp, new_file_mode())
             yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
+            with output_errors(target):
+                handle.flush()
+                os.fsync(handle.fileno())
+        with output_errors(target):
+            os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)

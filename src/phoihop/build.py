@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from .atomic import new_file_mode, output_errors
 from .errors import DataInvalid
 from .infer import InferenceStats, infer
 from .namespaces import DCT, GRAPH_COMMON, GRAPH_ONTOLOGY, PH, RDF, graph_for_source, sparql_prologue
@@ -101,6 +102,7 @@ def write_outputs(store: ox.Store, out_dir: Path) -> list[Path]:
     try:
         for target in targets:
             fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=out_dir)
+            os.fchmod(fd, new_file_mode())  # mkstemp's 0600 would make dist/ private to its builder
             os.close(fd)
             temps.append(tmp)
             if target.suffix == ".ttl":
@@ -117,6 +119,10 @@ def write_outputs(store: ox.Store, out_dir: Path) -> list[Path]:
     return targets
 
 
+def _row_text(row: dict[str, str]) -> str:
+    return ", ".join(f"{k}={v}" for k, v in row.items())
+
+
 def write_report(report: ValidationReport, checks: list[CheckOutcome], out_dir: Path) -> Path:
     """The full validation report beside the outputs, for reading after a failed build."""
     from .atomic import atomic_write
@@ -128,7 +134,7 @@ def write_report(report: ValidationReport, checks: list[CheckOutcome], out_dir: 
             if check.rows:
                 handle.write(f"\ncheck {check.name} ({check.title}): {len(check.rows)} rows\n")
                 for row in check.rows:
-                    handle.write("  " + ", ".join(f"{k}={v}" for k, v in row.items()) + "\n")
+                    handle.write(f"  {_row_text(row)}\n")
     return path
 
 
@@ -158,15 +164,17 @@ def build(data: list[Path] | None = None, out_dir: Path = Path("dist"), validate
         if not result.report.conforms or failed:
             path = write_report(result.report, result.checks, out_dir)
             summary = result.report.to_text(limit=10)
-            for check in failed:
+            for check in failed:  # with its first rows: a conflict names the node and both values
                 summary += f"\ncheck {check.name}: {len(check.rows)} rows ({check.title})"
+                summary += "".join(f"\n  {_row_text(row)}" for row in check.rows[:3])
             log.error("%s", summary)
             problems = len(result.report.violations) + sum(len(c.rows) for c in failed)
             raise DataInvalid(f"the graph does not conform ({problems} problems); nothing written; "
                               f"full report: {path}")
 
     tick = time.perf_counter()
-    result.outputs = write_outputs(store, out_dir)
+    with output_errors(out_dir):  # a file where dist/ should be, no permission: exit 2, not a crash
+        result.outputs = write_outputs(store, out_dir)
     result.seconds["write"] = time.perf_counter() - tick
     result.triples = sum(1 for _ in union_triples(store))
     result.counts = class_counts(store)

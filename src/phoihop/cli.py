@@ -76,10 +76,11 @@ def build(data: tuple[Path, ...], out_dir: Path, no_validate: bool) -> None:
     from .build import build as run_build
 
     result = run_build(list(data) or None, out_dir, validate=not no_validate)
+    log = logging.getLogger("phoihop.build")
     for name, count in result.counts.items():
-        click.echo(f"{count:8d}  {name}", err=True)
+        log.info("%8d  %s", count, name)
     steps = ", ".join(f"{k} {v:.2f}s" for k, v in result.seconds.items())
-    click.echo(f"{result.triples} triples ({steps}); wrote {', '.join(map(str, result.outputs))}", err=True)
+    log.info("%d triples (%s); wrote %s", result.triples, steps, ", ".join(map(str, result.outputs)))
 
 
 # --- validate ---

@@ -24,6 +24,7 @@ from .store import load_files
 
 _PUNCT = re.compile(r"[\s\-–—_.,;:()\"'“”‘’/]+")
 CATEGORIES = ("actors", "instruments", "persons", "commitments", "provenance")
+_GOLD_KEYS = ("actors", "instruments", "persons", "commitments")
 
 
 def name_key(text: str) -> str:
@@ -175,7 +176,14 @@ def evaluate(gold_path: str | Path, graphs: list[str | Path], only: set[str] | N
         raise InputError("no such gold file", path=gold_path) from None
     except json.JSONDecodeError as err:
         raise InputError(f"not JSON: {err.msg}", path=gold_path, line=err.lineno, column=err.colno) from None
+    if not isinstance(gold, dict) or not any(isinstance(gold.get(k), list) for k in _GOLD_KEYS):
+        raise InputError(f"not a gold annotation file: expected one JSON object with lists under "
+                         f"{', '.join(_GOLD_KEYS)}", path=gold_path)
     from .store import expand_inputs
 
-    store = load_files(expand_inputs(graphs))
-    return score(gold, GraphView(store), only)
+    view = GraphView(load_files(expand_inputs(graphs)))
+    try:
+        return score(gold, view, only)
+    except (KeyError, TypeError, AttributeError) as err:  # an item without its name, a string for a list
+        raise InputError(f"malformed gold annotation ({type(err).__name__}: {err}); see the gold FORMAT.md",
+                         path=gold_path) from None

@@ -229,7 +229,8 @@ def packed_layout(graph: nx.Graph, aspect: float = 1.3) -> dict:
         sub = induced(graph, part)
         local = {min(part): (0, 0)}
         if len(part) > 1:
-            local = nx.spring_layout(sub, seed=nw.SEED, iterations=500, k=6 / math.sqrt(len(part)), weight=None)
+            local = nx.spring_layout(sub, seed=nw.SEED, iterations=500, k=6 / math.sqrt(len(part)),
+                                     weight=None)
         for node, (px, py) in local.items():
             positions[node] = (x + size / 2 + px * scale, -y - size / 2 + py * scale)
     return positions
@@ -278,28 +279,33 @@ def place_labels(axes, renderer, positions: dict, radii: dict, labels: dict[str,
         y0 = {"bottom": y, "center": y - height / 2, "top": y - height}[va]
         return Bbox.from_bounds(x0 - pad, y0 - pad, width + 2 * pad, height + 2 * pad)
 
+    def candidates(node, width: float, height: float):
+        """(spot, gap in points, leader samples, text box) of every place the node's label may go."""
+        cx, cy, r = discs[node]
+        for reach in LABEL_REACHES:
+            gap = radii[node] + reach
+            for dx, dy, ha, va in LABEL_SPOTS:
+                x, y = cx + dx * gap * scale, cy + dy * gap * scale  # the text's anchor
+                leader = [] if reach == LABEL_REACHES[0] else [
+                    (cx + (x - cx) * t, cy + (y - cy) * t) for t in (i / 16 for i in range(17))
+                    if t * math.hypot(x - cx, y - cy) > r]
+                yield (dx, dy, ha, va), gap, leader, spot_box(x, y, ha, va, width, height)
+
     for node, text in labels.items():
         probe = axes.text(0, 0, text, **text_style)
         extent = probe.get_window_extent(renderer)
         probe.remove()
-        cx, cy, r = discs[node]
-        chosen = next(((spot, gap, leader)
-                       for reach in LABEL_REACHES for spot in LABEL_SPOTS
-                       for gap in [radii[node] + reach]
-                       for leader in [[] if reach == LABEL_REACHES[0] else [
-                           (cx + spot[0] * gap * scale * t, cy + spot[1] * gap * scale * t)
-                           for t in (i / 16 for i in range(17)) if r < t * math.hypot(*spot[:2]) * gap * scale]]
-                       if clear(spot_box(cx + spot[0] * gap * scale, cy + spot[1] * gap * scale, spot[2], spot[3],
-                                         extent.width, extent.height), node, leader)), None)
+        spots = candidates(node, extent.width, extent.height)
+        chosen = next((c for c in spots if clear(c[3], node, c[2])), None)
         if chosen is None:
             continue
-        (dx, dy, ha, va), gap, leader = chosen
+        (dx, dy, ha, va), gap, leader, box = chosen
         arrow = {"arrowstyle": "-", "color": "#333333", "lw": 0.9, "ls": (0, (1, 1.5)), "shrinkA": 0,
                  "shrinkB": radii[node]} if leader else None
         axes.annotate(text, positions[node], xytext=(dx * gap, dy * gap), textcoords="offset points",
                       ha=ha, va=va, annotation_clip=False, arrowprops=arrow, **text_style,
                       bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85})
-        boxes.append(spot_box(cx + dx * gap * scale, cy + dy * gap * scale, ha, va, extent.width, extent.height))
+        boxes.append(box)
         leader_points.extend(leader)
     return len(boxes)
 

@@ -29,6 +29,7 @@ from .gazetteer import interval
 from .iris import person_iri, slug, source_iri
 from .namespaces import DCT, ELI, ID, OA, ORG, PH, PROV, bind_all
 from .normalize import DEFAULT_MAX_BYTES, Normalized, decode_bytes, fold, normalize_aligned, read_text_file
+from .store import load_files, to_rdflib
 
 log = logging.getLogger("phoihop.ingest")
 
@@ -85,25 +86,11 @@ def _number_key(number: str) -> str:
 
 
 def load_base(path: str | Path) -> Graph:
-    """Read a base graph (Turtle, TriG, N-Triples, N-Quads, RDF/XML, JSON-LD) as one merged graph."""
-    p = Path(path)
-    fmt = {".ttl": "turtle", ".trig": "trig", ".nt": "nt", ".nq": "nquads", ".rdf": "xml", ".owl": "xml",
-           ".jsonld": "json-ld"}.get(p.suffix.lower())
-    if fmt is None:
-        raise UsageError(f"unknown RDF format {p.suffix!r} (use .ttl, .trig, .nt, .nq, .rdf or .jsonld)", path=p)
-    if not p.is_file():
-        raise InputError("no such base graph file", path=p)
-    from rdflib import Dataset
+    """Read a base graph (Turtle, TriG, N-Triples, N-Quads, RDF/XML, JSON-LD) as one merged graph.
 
-    ds = Dataset()
-    try:
-        ds.parse(p, format=fmt)
-    except Exception as err:  # noqa: BLE001 - rdflib raises many parser-specific types
-        raise InputError(f"cannot parse base graph: {err}", path=p) from None
-    g = Graph()
-    for s, pr, o, _ in ds.quads((None, None, None, None)):
-        g.add((s, pr, o))
-    return g
+    pyoxigraph parses it, so a broken file is reported as file:line:column like every other RDF input.
+    """
+    return to_rdflib(load_files([path]))
 
 
 class _Builder:

@@ -41,6 +41,7 @@ _MAGIC = {
 # sequences: both are legacy 8-bit Vietnamese font encodings that no codec here reads.
 _TCVN3_HINT = re.compile("[¸µ¶·¹¨©ª«®¬¦§£¤¥¢¡]")
 _VNI_HINT = re.compile("[øûïñÑöäåëüÖØ]")
+_VIET_LETTER = re.compile(f"[{LOWER.removeprefix('a-z')}]", re.IGNORECASE)
 _VIET_HINT = re.compile("[ăâđêôơưĂÂĐÊÔƠƯ]|[\u0300\u0301\u0303\u0309\u0323]"
                         "|[ạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]")
 
@@ -49,11 +50,12 @@ def decode_bytes(data: bytes, name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> 
     """Bytes of a text file -> NFC str; refuse what is not Vietnamese text with one clear message.
 
     Accepts UTF-8 (with or without BOM), UTF-16 (with BOM, or detected from NUL patterns) and
-    Windows-1258 (whose combining tone marks NFC composes). Refuses empty, oversized, binary input
-    and the legacy TCVN3/VNI font encodings.
+    Windows-1258 (whose combining tone marks NFC composes). Refuses empty, oversized, binary input,
+    the legacy TCVN3/VNI font encodings, and text without a single Vietnamese letter (an English page or
+    a text stripped of its diacritics: every fact would be tagged @vi wrongly or not be found at all).
     """
-    if len(data) > max_bytes:
-        raise InputError(f"file is {len(data) / 1048576:.1f} MB, over the {max_bytes / 1048576:.0f} MB limit "
+    if len(data) > max_bytes:  # standard input is read only up to the limit, so its full size is unknown
+        raise InputError(f"input is over the {max_bytes / 1048576:.0f} MB limit "
                          "(set a higher limit if this is really one document)", path=name)
     if not data.strip():
         raise InputError("file is empty: nothing to ingest", path=name)
@@ -65,6 +67,9 @@ def decode_bytes(data: bytes, name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> 
     if not text.strip():
         raise InputError("file is empty: nothing to ingest", path=name)
     _refuse_legacy(text, name)
+    if not _VIET_LETTER.search(text):
+        raise InputError("no Vietnamese letter (no diacritic, no đ) in the whole text: phoihop reads Vietnamese "
+                         "documents; restore the diacritics first if they were stripped", path=name)
     return text
 
 

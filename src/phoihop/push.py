@@ -18,7 +18,7 @@ import httpx
 import pyoxigraph as ox
 
 from .errors import StoreError, UsageError
-from .query import expand_iri, load_store, server_message
+from .query import endpoint_url, expand_iri, load_store, server_message
 
 log = logging.getLogger("phoihop.push")
 
@@ -87,6 +87,7 @@ def push(endpoint: str, paths: Sequence[str | Path] | None = None, graph: str | 
     """PUT each graph of the built graph (or of the given files) to a Graph Store Protocol endpoint."""
     if (user is None) != (password is None):
         raise UsageError("give both --user and --password, or neither")
+    endpoint = endpoint_url(endpoint)
     content = graphs_to_push(load_store(paths), graph)
     auth = ChallengeAuth(user, password) if user is not None and password is not None else None
     pushed = []

@@ -26,6 +26,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from xml.etree import ElementTree as ET
 
 import pyoxigraph as ox
@@ -602,6 +603,19 @@ class RdflibBackend:
                        [tuple(None if t is None else to_ox_term(t) for t in row) for row in rows])
 
 
+def endpoint_url(url: str) -> str:
+    """The URL of an endpoint or graph store, checked: a typo is for the user to fix (exit 2), not a store
+    that failed (exit 3)."""
+    try:
+        parts = urlsplit(url)
+        usable = parts.scheme.lower() in ("http", "https") and bool(parts.hostname) and parts.port != 0
+    except ValueError:  # a bad port or IPv6 address
+        usable = False
+    if not usable:
+        raise UsageError(f"not an http(s) URL: {url!r} (like http://127.0.0.1:7878/sparql)")
+    return url
+
+
 def server_message(response) -> str:
     """The error text a SPARQL server sent back, without its HTML dressing."""
     text = re.sub(r"<[^>]+>", " ", response.text or "")
@@ -615,7 +629,7 @@ class EndpointBackend:
     name = "endpoint"
 
     def __init__(self, url: str, timeout: float | None = None, default_graphs: Sequence[str] = ()):
-        self.url = url
+        self.url = endpoint_url(url)
         self.timeout = timeout
         self.default_graphs = list(default_graphs)
 
@@ -634,7 +648,7 @@ class EndpointBackend:
             raise QueryTimeout(f"no answer from {self.url} within {self.timeout} s", path=source) from None
         except httpx.HTTPError as err:
             raise StoreError(f"cannot reach {self.url}: {err}", path=source) from None
-        if response.status_code == 400:
+        if 400 <= response.status_code < 500:  # a bad, forbidden or too large query: the request's fault
             raise InputError(f"the endpoint refused the query: {server_message(response)}", path=source)
         if response.status_code >= 300:
             raise StoreError(f"{self.url}: {server_message(response)}", path=source)
@@ -734,6 +748,10 @@ class Phoihop:
     def run_text(self, text: str, source: str = "<query>", timeout: float | None = None) -> Results:
         import time
 
+        form = query_form(text)
+        if form in UPDATE_FORMS:
+            raise UsageError(f"{form.upper()} is a SPARQL update; phoihop only reads the graph (change the data "
+                             "files and rebuild instead)", path=source)
         start = time.perf_counter()
         if timeout is None or isinstance(self.backend, EndpointBackend):
             results = self.backend.run(text, source)
