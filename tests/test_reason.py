@@ -82,3 +82,15 @@ def test_verdict_reads_hermit_output(code, output, consistent):
 def test_other_java_failures_are_errors():
     with pytest.raises(PhoihopError, match="OutOfMemoryError"):
         _verdict(1, 'Exception in thread "main" java.lang.OutOfMemoryError: Java heap space\n')
+
+
+@pytest.mark.java
+@needs_java
+def test_curated_graph_is_consistent(tmp_path):
+    """The whole curated graph (data/, gazetteer, inferences), as `phoihop build` writes it, under HermiT."""
+    from phoihop.build import build
+
+    build(None, tmp_path, validate=False)
+    result = check_consistency([tmp_path / "phoihop.ttl"])
+    assert result.consistent, result.message
+    assert result.triples > 5000

@@ -5,6 +5,7 @@ Exit codes: 0 ok, 1 the data is invalid, 2 usage or unreadable input, 3 an exter
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -29,6 +30,10 @@ class PhoihopGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("phoihop: interrupted", err=True)
             ctx.exit(130)
+        except BrokenPipeError:  # the reader went away (`phoihop query ... | head`): stop quietly, as cat does
+            with contextlib.suppress(OSError, ValueError):  # point stdout at /dev/null so exit's flush is quiet
+                os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(141)
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
         except Exception as err:  # the last line of defence: never a traceback

@@ -86,7 +86,10 @@ def expand_inputs(inputs: Iterable[str | Path]) -> list[Path]:
     for item in inputs:
         path = Path(item)
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() in FORMATS))
+            found = sorted(p for p in path.rglob("*") if p.suffix.lower() in FORMATS)
+            if not found:  # a mistyped folder must not build, validate or serve an empty graph
+                raise InputError(f"no RDF files ({', '.join(sorted(FORMATS))}) in this folder", path=path)
+            files.extend(found)
         elif path.exists():
             files.append(path)
         else:
