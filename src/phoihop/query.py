@@ -506,9 +506,15 @@ def syntax_error(err: Exception, source: str) -> InputError:
     message = str(getattr(err, "msg", None) or err)
     match = _OX_ERROR.search(message)
     if match:
-        return InputError(f"query does not parse: {match.group(3)}", path=source, line=int(match.group(1)),
-                          column=int(match.group(2)))
-    return InputError(f"query does not parse: {message}", path=source)
+        return InputError(f"query does not parse: {_one_line(match.group(3))}", path=source,
+                          line=int(match.group(1)), column=int(match.group(2)))
+    return InputError(f"query does not parse: {_one_line(message)}", path=source)
+
+
+def _one_line(message: str, width: int = 200) -> str:
+    """A parser message on one short line: the parser lists every token it expected, Unicode ranges too."""
+    message = " ".join(message.split())
+    return message if len(message) <= width else message[: width - 1] + "…"
 
 
 class ResultTooLarge(UsageError):
@@ -537,6 +543,17 @@ def results_from_ox(answer, form: str, max_rows: int | None = None) -> Results:
                    [(t.subject, t.predicate, t.object) for t in _take(answer, max_rows)])
 
 
+def with_prologue(text: str) -> str:
+    """The query with PREFIX lines for the phoihop prefixes it uses but does not declare.
+
+    The embedded engines take the prefixes as an argument (so error positions stay right); a remote
+    endpoint only sees text.
+    """
+    declared = {m.group(1) for m in re.finditer(r"(?i)\bPREFIX\s+([\w-]*):", text)}
+    missing = [p for p in PREFIX_MAP if p not in declared and re.search(rf"(?<![\w<]){re.escape(p)}:", text)]
+    return "".join(f"PREFIX {p}: <{PREFIX_MAP[p]}>\n" for p in missing) + text
+
+
 class OxigraphBackend:
     """The embedded pyoxigraph store; the default graph is the union of every graph, as in the build."""
 
@@ -547,7 +564,7 @@ class OxigraphBackend:
 
     def run(self, text: str, source: str) -> Results:
         try:
-            answer = self.store.query(text, use_default_graph_as_union=True)
+            answer = self.store.query(text, use_default_graph_as_union=True, prefixes=PREFIX_MAP)
             return results_from_ox(answer, query_form(text))
         except SyntaxError as err:
             raise syntax_error(err, source) from None
@@ -585,7 +602,7 @@ class RdflibBackend:
         try:
             with warnings.catch_warnings():  # rdflib 7 warns about its own use of default_context
                 warnings.simplefilter("ignore", DeprecationWarning)
-                answer = self.dataset.query(text)
+                answer = self.dataset.query(text, initNs=PREFIX_MAP)
                 rows = list(answer) if answer.type != "ASK" else []
         except ParseException as err:
             raise InputError(f"query does not parse: {err.msg}", path=source, line=err.lineno,
@@ -640,7 +657,7 @@ class EndpointBackend:
         graph = form in ("construct", "describe")
         accept = "application/n-triples, text/turtle;q=0.9" if graph else \
             "application/sparql-results+json, application/sparql-results+xml;q=0.5"
-        data = {"query": text, "default-graph-uri": self.default_graphs}
+        data = {"query": with_prologue(text), "default-graph-uri": self.default_graphs}
         try:
             response = httpx.post(self.url, data=data, headers={"Accept": accept},
                                   timeout=self.timeout if self.timeout else 300.0)
