@@ -96,12 +96,14 @@ def class_counts(store: ox.Store) -> dict[str, int]:
 
 def write_outputs(store: ox.Store, out_dir: Path) -> list[Path]:
     """Write dist/phoihop.ttl (union graph) and dist/phoihop.trig (named graphs), replacing both at once."""
-    out_dir.mkdir(parents=True, exist_ok=True)
+    with output_errors(out_dir):  # a file where dist/ should be, no permission: exit 2, not a crash
+        out_dir.mkdir(parents=True, exist_ok=True)
     targets = [out_dir / "phoihop.ttl", out_dir / "phoihop.trig"]
     temps: list[str] = []
     try:
         for target in targets:
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=out_dir)
+            with output_errors(out_dir):
+                fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=out_dir)
             os.fchmod(fd, new_file_mode())  # mkstemp's 0600 would make dist/ private to its builder
             os.close(fd)
             temps.append(tmp)
@@ -173,8 +175,7 @@ def build(data: list[Path] | None = None, out_dir: Path = Path("dist"), validate
                               f"full report: {path}")
 
     tick = time.perf_counter()
-    with output_errors(out_dir):  # a file where dist/ should be, no permission: exit 2, not a crash
-        result.outputs = write_outputs(store, out_dir)
+    result.outputs = write_outputs(store, out_dir)
     result.seconds["write"] = time.perf_counter() - tick
     result.triples = sum(1 for _ in union_triples(store))
     result.counts = class_counts(store)

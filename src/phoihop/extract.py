@@ -528,6 +528,12 @@ _PLACE_DATE = re.compile(r"^\s*([^\n,]{2,40}),\s*ngày\s+(\d{1,2})\s+tháng\s+(\
 _HEADER_NUMBER = re.compile(r"^\s*Số\s*:?\s*(\S+)", re.M)
 
 
+def _years(match: re.Match) -> tuple[int, int] | None:
+    """First and last year of a period ('giai đoạn 2021 - 2025'); None for a reversed range, a typo not guessed at."""
+    first, last = int(match.group(1)), int(match.group(2))
+    return (first, last) if first <= last else None
+
+
 @dataclass(frozen=True)
 class Number:
     """A parsed document number (số ký hiệu)."""
@@ -1402,7 +1408,7 @@ class Reader:
                           self.text[start_char:start_char + 40])
         period = None
         if pm:
-            period = (int(pm.group(1)), int(pm.group(2)))
+            period = _years(pm)
             end_char = start_char + pm.end() if pm.string is not self.text else pm.end()
             label_end = self.tok_index(end_char)
         qm = re.match(r"\s*(?:về\s+)?[“\"]([^”\"\n]{6,200})[”\"]", self.text[toks[label_end - 1].end:][:220])
@@ -1540,7 +1546,7 @@ class Reader:
             ins.spans.append((s, e, self.text[s:e]))
             pm = _PERIOD.search(ins.title)
             if pm:
-                ins.period = (int(pm.group(1)), int(pm.group(2)))
+                ins.period = _years(pm)
         self.own = ins
         self._own_title = title_lines
 
@@ -2002,7 +2008,7 @@ class Reader:
             c.implements = self._implemented(unit.start, unit.end)
             pm = _PERIOD.search(self.text, unit.start, unit.end)
             if pm:
-                c.period = (int(pm.group(1)), int(pm.group(2)))
+                c.period = _years(pm)
             out.append(c)
         return out
 

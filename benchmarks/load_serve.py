@@ -1,0 +1,290 @@
+"""Load-test `phoihop serve` on loopback: good queries keep working while malformed and hostile ones are refused.
+
+    python benchmarks/load_serve.py                                   # dist/phoihop.trig, 2,000 requests, 8 clients
+    python benchmarks/load_serve.py --graph tests/fixtures/graph/dataset --requests 500 --slow 2
+
+Starts `phoihop serve` on a free 127.0.0.1 port over the graph (its own limits: --timeout, --workers; the row
+limit is the serve default), then sends a bounded, shuffled load from --clients concurrent clients:
+  good        every named query with its defaults (GET, POST form and POST sparql-query, JSON or N-Triples);
+              the row count of each SELECT must equal the embedded store's answer
+  malformed   truncated queries, garbage, an empty query, no query, a wrong media type, a too long query
+  hostile     SPARQL updates (as query, as update=, as application/sparql-update), LOAD, SERVICE to other
+              hosts, PUT and DELETE on /sparql
+  too-large   a cross join past the row limit
+  slow        (--slow, one at a time) a query that would run for days, stopped at the time limit
+Prints, per class, the requests, HTTP statuses, p50/p99 latency and the answers that were not the expected
+ones; then the throughput, and whether the server still answers and is still alive. Exits 1 when a good query
+failed, any request got an unexpected answer, or the server died. Only loopback is ever contacted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from phoihop.query import list_queries, open_graph
+
+HOST = "127.0.0.1"
+JSON = "application/sparql-results+json"
+NTRIPLES = "application/n-triples"
+FORM = "application/x-www-form-urlencoded"
+CROSS = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }"
+ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n ?o }"
+
+
+@dataclass(frozen=True)
+class Job:
+    """One request and what a sound endpoint answers to it."""
+
+    kind: str
+    name: str
+    method: str
+    params: dict | None = None
+    content: bytes | None = None
+    headers: dict | None = None
+    expect: frozenset[int] = frozenset({200})
+    rows: int | None = None  # the embedded answer's row count, for SELECT
+
+
+def good_jobs(graph_paths: list[Path]) -> list[Job]:
+    """Every named query, in the three ways the SPARQL 1.1 Protocol allows, with its embedded row count."""
+    embedded = open_graph(graph_paths)
+    jobs = []
+    for query in list_queries():
+        answer = embedded.query(query.name)
+        graph = query.form in ("construct", "describe")
+        accept = {"Accept": NTRIPLES if graph else JSON}
+        rows = None if graph or query.form == "ask" else len(answer)
+        text = query.text
+        jobs += [
+            Job("good", query.name, "GET", params={"query": text}, headers=accept, rows=rows),
+            Job("good", query.name, "POST", content=httpx.QueryParams({"query": text}).__str__().encode(),
+                headers={**accept, "Content-Type": FORM}, rows=rows),
+            Job("good", query.name, "POST", content=text.encode("utf-8"),
+                headers={**accept, "Content-Type": "application/sparql-query"}, rows=rows),
+        ]
+    return jobs
+
+
+def bad_jobs(good: list[Job], rng: random.Random) -> dict[str, list[Job]]:
+    """Malformed, hostile and too large requests, with the statuses that refuse them."""
+    sparql_query = {"Content-Type": "application/sparql-query", "Accept": JSON}
+    malformed = [Job("malformed", "truncated", "GET", headers=j.headers, expect=frozenset({400}),
+                     params={"query": (t := j.params["query"])[: rng.randrange(t.index("{") + 1, t.rindex("}"))]})
+                 for j in good if j.method == "GET"]  # cut inside the braces: they no longer balance
+    malformed += [
+        Job("malformed", "garbage", "GET", params={"query": "SELEKT ?x WHERE { ?x ?y }"}, expect=frozenset({400})),
+        Job("malformed", "binary", "POST", content=bytes(range(256)), headers=sparql_query,
+            expect=frozenset({400})),
+        Job("malformed", "empty", "GET", params={"query": ""}, expect=frozenset({400})),
+        Job("malformed", "no query", "GET", params={}, expect=frozenset({400})),
+        Job("malformed", "two queries", "GET", params={"query": ["ASK {}", "ASK {}"]}, expect=frozenset({400})),
+        Job("malformed", "media type", "POST", content=b"ASK {}", headers={"Content-Type": "text/plain"},
+            expect=frozenset({415})),
+        Job("malformed", "too long", "POST", content=("# " + "x" * 100_000 + "\nASK {}").encode(),
+            headers=sparql_query, expect=frozenset({413})),
+        Job("malformed", "bad accept", "GET", params={"query": "ASK {}"}, headers={"Accept": "image/png"},
+            expect=frozenset({406})),
+    ]
+    hostile = [
+        Job("hostile", "insert as query", "GET", params={"query": "INSERT DATA { <a:s> <a:p> <a:o> }"},
+            expect=frozenset({403})),
+        Job("hostile", "update=", "POST", content=b"update=DROP%20ALL", headers={"Content-Type": FORM},
+            expect=frozenset({403})),
+        Job("hostile", "sparql-update", "POST", content=b"CLEAR ALL",
+            headers={"Content-Type": "application/sparql-update"}, expect=frozenset({403})),
+        Job("hostile", "load", "GET", params={"query": "LOAD <http://169.254.169.254/latest/meta-data/>"},
+            expect=frozenset({403})),
+        Job("hostile", "service", "GET", params={"query": "SELECT * WHERE { SERVICE <http://169.254.169.254/> "
+                                                          "{ ?s ?p ?o } }"}, expect=frozenset({403})),
+        Job("hostile", "service silent", "GET",
+            params={"query": "SELECT * WHERE { ?s ?p ?o . service silent <http://10.0.0.1/> { ?s ?p ?o } }"},
+            expect=frozenset({403})),
+        Job("hostile", "put", "PUT", content=b"<a:s> <a:p> <a:o> .", headers={"Content-Type": NTRIPLES},
+            expect=frozenset({403, 405})),
+        Job("hostile", "delete", "DELETE", expect=frozenset({403, 405})),
+    ]
+    too_large = [Job("too-large", "cross join", "GET", params={"query": CROSS}, headers={"Accept": JSON},
+                     expect=frozenset({422}))]
+    return {"malformed": malformed, "hostile": hostile, "too-large": too_large}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def server(graphs: list[Path], port: int, timeout: float, workers: int) -> Iterator[subprocess.Popen]:
+    """`phoihop serve` on loopback, until the block ends; then SIGINT, as Ctrl-C would."""
+    command = [sys.executable, "-m", "phoihop.cli", "serve", "--host", HOST, "--port", str(port),
+               "--timeout", str(timeout), "--workers", str(workers)]
+    for path in graphs:
+        command += ["--graph", str(path)]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            if process.poll() is not None:
+                raise SystemExit(f"phoihop serve exited: {process.stderr.read()}")
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(f"http://{HOST}:{port}/queries", timeout=2).status_code == 200:
+                    break
+            if time.monotonic() > deadline:
+                raise SystemExit("phoihop serve did not answer within 120 s")
+            time.sleep(0.1)
+        yield process
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGINT)
+            try:
+                process.wait(30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+class Tally:
+    """Latencies, statuses and unexpected answers per class, shared by the client threads."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.seconds: dict[str, list[float]] = defaultdict(list)
+        self.statuses: dict[str, Counter[int | str]] = defaultdict(Counter)
+        self.unexpected: dict[str, list[str]] = defaultdict(list)
+
+    def add(self, job: Job, status: int | str, seconds: float, problem: str | None) -> None:
+        with self.lock:
+            self.seconds[job.kind].append(seconds)
+            self.statuses[job.kind][status] += 1
+            if problem:
+                self.unexpected[job.kind].append(f"{job.name} ({job.method}): {problem}")
+
+
+def check(job: Job, response: httpx.Response) -> str | None:
+    """Why an answer is not the expected one, or None."""
+    if response.status_code not in job.expect:
+        return f"HTTP {response.status_code}, expected {sorted(job.expect)}: {response.text[:160]!r}"
+    if job.kind == "good" and job.rows is not None:
+        rows = len(json.loads(response.content)["results"]["bindings"])
+        if rows != job.rows:
+            return f"{rows} rows, the embedded store has {job.rows}"
+    return None
+
+
+def client(url: str, jobs: list[Job], lock: threading.Lock, slow_lock: threading.Lock, tally: Tally,
+           timeout: float) -> None:
+    """Take jobs until none is left; slow ones one at a time, so that they never hold every worker."""
+    with httpx.Client(timeout=timeout * 4 + 30) as http:
+        while True:
+            with lock:
+                if not jobs:
+                    return
+                job = jobs.pop()
+            guard = slow_lock if job.kind == "slow" else contextlib.nullcontext()
+            with guard:
+                start = time.perf_counter()
+                try:
+                    response = http.request(job.method, url, params=job.params, content=job.content,
+                                            headers=job.headers)
+                    status, problem = response.status_code, check(job, response)
+                except httpx.HTTPError as err:
+                    status, problem = type(err).__name__, str(err) or type(err).__name__
+                tally.add(job, status, time.perf_counter() - start, problem)
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--graph", nargs="*", type=Path, default=[Path("dist/phoihop.trig")],
+                        help="RDF files or folders to serve (default: dist/phoihop.trig)")
+    parser.add_argument("--requests", type=int, default=2000, help="requests in all (default 2000)")
+    parser.add_argument("--clients", type=int, default=8, help="concurrent clients (default 8)")
+    parser.add_argument("--good", type=float, default=0.7, help="share of good queries (default 0.7)")
+    parser.add_argument("--slow", type=int, default=3, help="queries that never end (default 3)")
+    parser.add_argument("--timeout", type=float, default=5.0, help="the server's time limit (default 5 s)")
+    parser.add_argument("--workers", type=int, default=2, help="the server's query processes (default 2)")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    missing = [p for p in args.graph if not p.exists()]
+    if missing:
+        print(f"no such graph: {', '.join(map(str, missing))} (run `phoihop build`, or pass --graph)",
+              file=sys.stderr)
+        return 2
+
+    rng = random.Random(args.seed)
+    good = good_jobs(args.graph)
+    bad = bad_jobs(good, rng)
+    n_good = round(args.requests * args.good)
+    n_rest = args.requests - n_good - args.slow
+    hostile_and_large = bad["hostile"] * 3 + bad["too-large"] * 10
+    jobs = [rng.choice(good) for _ in range(n_good)] + hostile_and_large[:n_rest]
+    jobs += [rng.choice(bad["malformed"]) for _ in range(n_rest - len(hostile_and_large[:n_rest]))]
+    jobs += [Job("slow", "endless", "GET", params={"query": ENDLESS}, headers={"Accept": JSON},
+                 expect=frozenset({503}))] * args.slow
+    rng.shuffle(jobs)
+
+    port = free_port()
+    url = f"http://{HOST}:{port}/sparql"
+    tally = Tally()
+    with server(args.graph, port, args.timeout, args.workers) as process:
+        print(f"phoihop serve at {url} over {', '.join(map(str, args.graph))}: {len(jobs)} requests from "
+              f"{args.clients} clients ({args.workers} workers, {args.timeout:g} s limit)", file=sys.stderr)
+        lock, slow_lock = threading.Lock(), threading.Lock()
+        start = time.perf_counter()
+        threads = [threading.Thread(target=client, args=(url, jobs, lock, slow_lock, tally, args.timeout))
+                   for _ in range(args.clients)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        elapsed = time.perf_counter() - start
+        after = httpx.get(url, params={"query": "ASK { ?s ?p ?o }"}, headers={"Accept": JSON}, timeout=30)
+        still_up = after.status_code == 200 and json.loads(after.content)["boolean"] is True
+        alive = process.poll() is None
+
+    total = sum(len(v) for v in tally.seconds.values())
+    print(f"{'class':10s} {'requests':>8s} {'p50 ms':>8s} {'p99 ms':>8s} {'max ms':>8s} {'unexpected':>10s}  statuses")
+    for kind in ("good", "malformed", "hostile", "too-large", "slow"):
+        seconds = tally.seconds.get(kind)
+        if not seconds:
+            continue
+        statuses = ", ".join(f"{s}: {n}" for s, n in sorted(tally.statuses[kind].items(), key=str))
+        print(f"{kind:10s} {len(seconds):8d} {percentile(seconds, 0.5) * 1000:8.1f} "
+              f"{percentile(seconds, 0.99) * 1000:8.1f} {max(seconds) * 1000:8.1f} "
+              f"{len(tally.unexpected[kind]):10d}  {statuses}")
+    fast = [s for k, v in tally.seconds.items() if k != "slow" for s in v]
+    print(f"throughput: {total / elapsed:.0f} requests/s ({total} in {elapsed:.1f} s); all but slow: "
+          f"p50 {statistics.median(fast) * 1000:.1f} ms, p99 {percentile(fast, 0.99) * 1000:.1f} ms")
+    print(f"after the load: server {'answers' if still_up else 'DOES NOT ANSWER'}, process "
+          f"{'alive' if alive else 'DEAD'}")
+    for kind, problems in tally.unexpected.items():
+        for problem in problems[:5]:
+            print(f"UNEXPECTED {kind}: {problem}")
+    failed = any(tally.unexpected.values()) or not still_up or not alive
+    print("FAILED" if failed else "ok: zero errors on good queries, every bad request refused")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
