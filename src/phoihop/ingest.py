@@ -159,6 +159,8 @@ class _Builder:
             labels = {"vi": Literal(actor.label_vi, lang="vi"), "en": Literal(actor.label_en, lang="en")}
             if actor.place is not None:
                 g.add((node, DCT.spatial, actor.place.area))
+                if actor.place.district and actor.surfaces:  # a district named only in the header
+                    self.declare_district(actor.place, min(actor.surfaces.values()))
         for lit in labels.values():
             g.add((node, SKOS.prefLabel, lit))
         pref = {fold(str(lit)) for lit in labels.values()}
@@ -358,19 +360,24 @@ class _Builder:
 
     def districts(self) -> None:
         """Areas below a province that the text names: typed, labelled, placed in their province."""
-        g = self.g
         for place, span in self.ex.districts.values():
             if place.district is None or span is None:
                 continue
-            node = place.area
-            if node not in self.base.areas:  # a base graph's area keeps its own description
-                g.add((node, RDF.type, PH.AdministrativeArea))
-                g.add((node, SKOS.prefLabel, Literal(place.district, lang="vi")))
-                g.add((node, SKOS.prefLabel, Literal(place.district_en or place.district, lang="en")))
-                g.add((node, PH.areaLevel, ID[f"level/{place.district_level}"]))
-                if place.province is not None:
-                    g.add((node, PH.withinArea, place.province.iri))
-            self.evidence(node, *span, 0.7)
+            self.declare_district(place, span)
+
+    def declare_district(self, place, span: tuple[int, int]) -> None:
+        """One area below a province, typed, labelled and placed, with the span that names it."""
+        g, node = self.g, place.area
+        if (node, RDF.type, PH.AdministrativeArea) in g:
+            return
+        if node not in self.base.areas:  # a base graph's area keeps its own description
+            g.add((node, RDF.type, PH.AdministrativeArea))
+            g.add((node, SKOS.prefLabel, Literal(place.district, lang="vi")))
+            g.add((node, SKOS.prefLabel, Literal(place.district_en or place.district, lang="en")))
+            g.add((node, PH.areaLevel, ID[f"level/{place.district_level}"]))
+            if place.province is not None:
+                g.add((node, PH.withinArea, place.province.iri))
+        self.evidence(node, *span, 0.7)
 
     def build(self, data: bytes) -> None:
         g, ex = self.g, self.ex
