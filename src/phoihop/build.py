@@ -163,8 +163,8 @@ def build(data: list[Path] | None = None, out_dir: Path = Path("dist"), validate
         log.info("validation: %s; %d check queries, %d failed (%.2f s)",
                  "conforms" if result.report.conforms else "violations", len(result.checks), len(failed),
                  result.seconds["validate"])
+        path = write_report(result.report, result.checks, out_dir)  # always fresh: never a stale verdict
         if not result.report.conforms or failed:
-            path = write_report(result.report, result.checks, out_dir)
             summary = result.report.to_text(limit=10)
             for check in failed:  # with its first rows: a conflict names the node and both values
                 summary += f"\ncheck {check.name}: {len(check.rows)} rows ({check.title})"

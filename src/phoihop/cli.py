@@ -58,6 +58,7 @@ def cli(verbose: int, quiet: bool) -> None:
     """
     level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose + 1, 2)]
     logging.basicConfig(level=level, format="%(message)s", stream=sys.stderr, force=True)
+    logging.getLogger("httpx").setLevel(max(level, logging.WARNING))  # one line per HTTP request is noise
 
 
 # --- build ---
@@ -136,7 +137,8 @@ def evaluate(gold: Path, only: tuple[str, ...], minimum: float, graphs: tuple[Pa
 @click.argument("files", nargs=-1, required=True, metavar="FILE…")
 @click.option("-o", "--out", default="-", show_default=True, help="Turtle output file; - = stdout.")
 @click.option("--base", type=click.Path(path_type=Path), help="Graph whose actors and instruments are reused.")
-@click.option("--max-mb", default=20, show_default=True, type=int, help="Refuse input files larger than this.")
+@click.option("--max-mb", default=20, show_default=True, type=click.IntRange(min=1),
+              help="Refuse input files larger than this.")
 def ingest_cmd(files: tuple[str, ...], out: str, base: Path | None, max_mb: int) -> None:
     """Read Vietnamese documents (plain text or Markdown) and write what they state as Turtle.
 
