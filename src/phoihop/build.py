@@ -140,7 +140,8 @@ def write_report(report: ValidationReport, checks: list[CheckOutcome], out_dir: 
     return path
 
 
-def build(data: list[Path] | None = None, out_dir: Path = Path("dist"), validate: bool = True) -> BuildResult:
+def build(data: list[Path] | None = None, out_dir: Path = Path("dist"), validate: bool = True,
+          shacl_engine: str = "sparql") -> BuildResult:
     """Run the whole pipeline; raise DataInvalid (and write only the report) when the graph does not conform."""
     result = BuildResult()
     tick = time.perf_counter()
@@ -156,7 +157,7 @@ def build(data: list[Path] | None = None, out_dir: Path = Path("dist"), validate
 
     if validate:
         tick = time.perf_counter()
-        result.report = validate_store(store)
+        result.report = validate_store(store, engine=shacl_engine)
         result.checks = run_checks(store)
         result.seconds["validate"] = time.perf_counter() - tick
         failed = [c for c in result.checks if c.rows]

@@ -68,7 +68,9 @@ def cli(verbose: int, quiet: bool) -> None:
 @click.option("-o", "--out", "out_dir", default="dist", show_default=True, type=click.Path(path_type=Path),
               help="Folder for phoihop.ttl, phoihop.trig and the validation report.")
 @click.option("--no-validate", is_flag=True, help="Skip SHACL and check queries (faster, unsafe).")
-def build(data: tuple[Path, ...], out_dir: Path, no_validate: bool) -> None:
+@click.option("--shacl-engine", type=click.Choice(["sparql", "pyshacl"]), default="sparql", show_default=True,
+              help="SHACL compiled to SPARQL on the store, or pySHACL (the slower reference).")
+def build(data: tuple[Path, ...], out_dir: Path, no_validate: bool, shacl_engine: str) -> None:
     """Build the graph: load ontology + data, infer, validate, write dist/.
 
     Exits 1 with a readable report when the graph does not conform; the previous
@@ -81,7 +83,7 @@ def build(data: tuple[Path, ...], out_dir: Path, no_validate: bool) -> None:
     """
     from .build import build as run_build
 
-    result = run_build(list(data) or None, out_dir, validate=not no_validate)
+    result = run_build(list(data) or None, out_dir, validate=not no_validate, shacl_engine=shacl_engine)
     log = logging.getLogger("phoihop.build")
     for name, count in result.counts.items():
         log.info("%8d  %s", count, name)
