@@ -438,6 +438,7 @@ class Instrument:
     implements: list[str] = field(default_factory=list)
     cites: list[str] = field(default_factory=list)
     signatories: list[str] = field(default_factory=list)  # person keys
+    short_name: str | None = None  # "Quy chế về mối quan hệ công tác": the name without its parties
 
     @property
     def iri(self) -> URIRef:
@@ -1454,6 +1455,8 @@ class Reader:
             ins.parties = parties if dtype.is_agreement else []
             ins.issuers = [issuer] if issuer else (parties if dtype.is_agreement else [])
             self.instruments[key] = ins
+        if parties and dtype.is_agreement and " về " in f" {type_phrase.lower()} ":
+            ins.short_name = type_phrase[:1].upper() + type_phrase[1:]  # how the text refers back to it
         return ins, label_end - i
 
     def _congress(self, k: int) -> tuple[str | None, Actor | None, int]:

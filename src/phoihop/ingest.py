@@ -228,6 +228,8 @@ class _Builder:
             self.emit_actor(actor, first_span)
         if ins.period:
             g.add((node, PH.period, self._years(f"period-{slug(str(node))[-50:]}", *ins.period)))
+        if ins.short_name and fold(ins.short_name) not in pref:
+            g.add((node, SKOS.altLabel, Literal(" ".join(ins.short_name.split()), lang="vi")))
         seen_surfaces = set()
         for s, e, surface in ins.spans:
             surface = " ".join(surface.split())
