@@ -31,6 +31,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import warnings
 from collections.abc import Callable, Iterator
@@ -85,7 +86,7 @@ def peak_mb() -> float:
 
 # --- the embedded path ----------------------------------------------------------------------------------
 
-def run_fast(graph: Path, repeat: int, step_timeout: float) -> dict:
+def run_fast(graph: Path, repeat: int, step_timeout: float, query_timeout: float) -> dict:
     import pyoxigraph as ox
 
     from phoihop.build import load_sources, write_outputs
@@ -120,16 +121,41 @@ def run_fast(graph: Path, repeat: int, step_timeout: float) -> dict:
                 "keys": sorted(map(list, {r.key() for r in report.results}))[:10_000]}
     measure(steps, "validate (sparql)", validate)
     measure(steps, "checks", lambda: {"rows": sum(len(c.rows) for c in run_checks(store))})
-    queries = run_queries("oxigraph", store, repeat, None)
     with tempfile.TemporaryDirectory() as tmp:
         measure(steps, "write dist", lambda: {"files": len(write_outputs(store, Path(tmp)))})
         parts = [steps.get(k, {}).get("seconds") for k in
                  ("load (build)", "infer", "validate (sparql)", "checks", "write dist")]
         if all(s is not None for s in parts):
             steps["build (fast path)"] = {"seconds": sum(parts)}
-        store = None  # free it: the exports read the written graph, as `phoihop export` does
         exports = run_exports(Path(tmp) / "phoihop.trig", Path(tmp) / "network", step_timeout)
+    # last: a query that times out keeps running in an abandoned thread until this process ends
+    queries = run_queries("oxigraph", store, repeat, query_timeout)
     return {"steps": steps, "queries": queries, "exports": exports, "peak_mb": peak_mb()}
+
+
+def bounded(call: Callable[[], int], limit: float | None, native: bool) -> int:
+    """call() within `limit` seconds. Native pyoxigraph work cannot be interrupted by a signal, so it runs
+    in a daemon thread that is abandoned on timeout (the process exits without waiting for it)."""
+    if not limit:
+        return call()
+    if not native:
+        with time_limit(limit):
+            return call()
+    box: dict = {}
+
+    def work() -> None:
+        try:
+            box["value"] = call()
+        except BaseException as err:  # handed to the caller
+            box["error"] = err
+    worker = threading.Thread(target=work, daemon=True)
+    worker.start()
+    worker.join(limit)
+    if worker.is_alive():
+        raise StepTimeout(f"over {limit:g} s")
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
 
 
 def run_queries(engine: str, graph, repeat: int, limit: float | None) -> dict:
@@ -139,6 +165,13 @@ def run_queries(engine: str, graph, repeat: int, limit: float | None) -> dict:
     except ImportError as err:
         return {"error": f"n/a ({err})"}
     backend = OxigraphBackend(graph) if engine == "oxigraph" else None
+
+    def run(text: str, name: str) -> int:
+        if backend is not None:
+            return len(backend.run(text, name))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return len(list(graph.query(text)))
     out: dict = {}
     for query in list_queries():
         text = bind(query, {})
@@ -146,13 +179,7 @@ def run_queries(engine: str, graph, repeat: int, limit: float | None) -> dict:
         for _ in range(repeat):
             start = time.perf_counter()
             try:
-                with time_limit(limit) if limit else contextlib.nullcontext():
-                    if backend is not None:
-                        rows = len(backend.run(text, query.name))
-                    else:
-                        with warnings.catch_warnings():
-                            warnings.simplefilter("ignore")
-                            rows = len(list(graph.query(text)))
+                rows = bounded(lambda text=text, name=query.name: run(text, name), limit, backend is not None)
             except StepTimeout as err:
                 out[query.name] = {"error": f"timeout ({err})", "seconds": time.perf_counter() - start}
                 break
@@ -196,6 +223,23 @@ def run_build(graph: Path, limit: float) -> dict:
             return {"status": "ok", "triples": result.triples, "parts": result.seconds}
     measure(steps, "phoihop build", build, limit)
     return {"steps": steps, "peak_mb": peak_mb()}
+
+
+# --- HermiT (OWL consistency) -------------------------------------------------------------------------
+
+def run_hermit(graph: Path, limit: float) -> dict:
+    """HermiT on ontology + data, as `phoihop validate --owl` runs it (Java, through owlready2's jar)."""
+    steps: dict = {}
+
+    def reason() -> dict:
+        from phoihop.reason import check_consistency
+
+        result = check_consistency([graph], timeout=limit)
+        return {"consistent": result.consistent, "reasoner_seconds": result.seconds,
+                "triples": result.triples}
+    measure(steps, "hermit", reason)
+    java_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {"steps": steps, "peak_mb": max(peak_mb(), java_mb)}
 
 
 # --- the plain rdflib reference --------------------------------------------------------------------------
@@ -310,9 +354,10 @@ def run_size(size: str, args: argparse.Namespace) -> dict:
         made = synth(target, graph, args.seed)
         record["synth"] = {"seconds": made.seconds, "triples": made.triples, "counts": made.counts}
     print(f"[{size}] synth: {record['synth']['triples']:,} triples", file=sys.stderr, flush=True)
-    for phase in ("fast", "build", "reference"):
-        if phase == "reference" and target > args.reference_max:
-            record[phase] = {"error": f"skipped (size above --reference-max {args.reference_max:,})"}
+    for phase, largest in (("fast", None), ("build", args.build_max), ("reference", args.reference_max),
+                           ("hermit", args.hermit_max)):
+        if largest is not None and target > largest:
+            record[phase] = {"error": f"skipped (above {largest:,} triples)"}
             continue
         print(f"[{size}] {phase} ...", file=sys.stderr, flush=True)
         record[phase] = child(phase, graph, args)
@@ -400,6 +445,8 @@ def summary_rows(records: list[dict]) -> list[tuple[str, list[str]]]:
     add("peak memory: embedded path, MB", lambda r: _cell(r.get("fast", {}).get("peak_mb"), "n"))
     add("peak memory: `phoihop build`, MB", lambda r: _cell(r.get("build", {}).get("peak_mb"), "n"))
     add("peak memory: rdflib reference, MB", lambda r: _cell(r.get("reference", {}).get("peak_mb"), "n"))
+    add("OWL consistency: HermiT, s", seconds("hermit", "hermit"))
+    add("peak memory: HermiT (Java), MB", lambda r: _cell(r.get("hermit", {}).get("peak_mb"), "n"))
     return rows
 
 
@@ -537,21 +584,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=3, help="runs per named query on pyoxigraph (median)")
     parser.add_argument("--reference-max", default="1M", help="largest size also run on plain rdflib")
+    parser.add_argument("--build-max", default="1M", help="largest size `phoihop build` runs on")
+    parser.add_argument("--hermit-max", default="100k", help="largest size HermiT runs on")
     parser.add_argument("--step-timeout", type=float, default=900, help="seconds per rdflib step / export")
     parser.add_argument("--query-timeout", type=float, default=120, help="seconds per named query on rdflib")
     parser.add_argument("--child-timeout", type=float, default=7200, help="seconds per child process")
     parser.add_argument("--cache", help="keep the synthetic graphs in this folder (reused when present)")
     parser.add_argument("--json", help="results file (default benchmarks/out/results-<date>.json)")
     parser.add_argument("--markdown", help="also write the table as Markdown (e.g. benchmarks/results.md)")
-    parser.add_argument("--child", choices=("fast", "build", "reference"), help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=("fast", "build", "reference", "hermit"), help=argparse.SUPPRESS)
     parser.add_argument("--graph", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         graph = Path(args.graph)
         if args.child == "fast":
-            record = run_fast(graph, args.repeat, args.step_timeout)
+            record = run_fast(graph, args.repeat, args.step_timeout, args.query_timeout)
         elif args.child == "build":
             record = run_build(graph, args.step_timeout)
+        elif args.child == "hermit":
+            record = run_hermit(graph, args.step_timeout)
         else:
             record = run_reference(graph, args.step_timeout, args.query_timeout)
         Path(args.json).write_text(json.dumps(record, default=str), encoding="utf-8")
@@ -559,7 +610,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from phoihop.synth import parse_size
 
-    args.reference_max = parse_size(args.reference_max)
+    args.reference_max, args.build_max, args.hermit_max = (
+        parse_size(args.reference_max), parse_size(args.build_max), parse_size(args.hermit_max))
     info = machine()
     records = [run_size(size.strip(), args) for size in args.sizes.split(",") if size.strip()]
     ingest = run_ingest(args.repeat)

@@ -593,10 +593,10 @@ class CompiledQuery:
 
 def _grouped(branches: list[Branch], focus: str) -> Iterator[tuple[tuple[Branch, ...], str, tuple[str, ...]]]:
     """(branches, query text, flag columns): the tests on the values of one path share a query, and so do
-    all tests on the focus nodes alone, so each is read once rather than once per constraint."""
+    all tests on the focus nodes themselves, so each is read once rather than once per constraint."""
     groups: dict[tuple, list[Branch]] = {}
     for branch in branches:
-        key = (branch.scope, branch.binding) if branch.scope != "pattern" else (id(branch),)
+        key = (branch.binding,) if branch.scope != "pattern" else (id(branch),)
         groups.setdefault(key, []).append(branch)
     for members in groups.values():
         first = members[0]
@@ -606,7 +606,7 @@ def _grouped(branches: list[Branch], focus: str) -> Iterator[tuple[tuple[Branch,
             yield (first,), f"SELECT DISTINCT ?this {project} WHERE {{ {focus} {first.pattern} }}", ()
             continue
         flags = tuple(f"?flag{i}" for i in range(len(members)))
-        value = f"{first.value} " if first.value and first.value != "?this" else ""
+        value = next((f"{b.value} " for b in members if b.value and b.value != "?this"), "")
         columns = " ".join(f"({b.test} AS {f})" for b, f in zip(members, flags, strict=True))
         tests = " || ".join(f"({b.test})" for b in members)
         text = f"SELECT DISTINCT ?this {value}{columns} WHERE {{ {focus} {first.binding} FILTER({tests}) }}"

@@ -39,7 +39,7 @@ import pyoxigraph as ox
 from .atomic import atomic_write
 from .errors import DataInvalid, UsageError
 from .gazetteer import Area, load_gazetteer
-from .iris import actor_iri, area_iri, instrument_iri, issuer_key, number_slug, person_iri, slug
+from .iris import actor_iri, area_iri, instrument_iri, issuer_key, number_slug, person_iri, slug, source_iri
 from .namespaces import DCT, ELI, FOAF, ID, OA, ORG, PH, PROV, RDF, SKOS, TIME, XSD, graph_for_source
 from .resources import data_dir, ontology_dir
 
@@ -460,7 +460,7 @@ class Generator:
 
     def source(self, stem: str, title_vi: str, title_en: str, day: dt.date, publisher: str) -> str:
         """A synthetic source document (the text itself is not written; its digest is of its name)."""
-        node = _iri(ID[f"source/{stem}"])
+        node = _iri(source_iri(f"{stem}.txt"))
         if self.first_time(node):
             self.in_graph(node)
             w = self.w
