@@ -122,7 +122,7 @@ def run_fast(graph: Path, repeat: int, step_timeout: float, query_timeout: float
     measure(steps, "validate (sparql)", validate)
     measure(steps, "checks", lambda: {"rows": sum(len(c.rows) for c in run_checks(store))})
     with tempfile.TemporaryDirectory() as tmp:
-        measure(steps, "write dist", lambda: {"files": len(write_outputs(store, Path(tmp)))})
+        measure(steps, "write dist", lambda: {"files": len(write_outputs(store, Path(tmp))[0])})
         parts = [steps.get(k, {}).get("seconds") for k in
                  ("load (build)", "infer", "validate (sparql)", "checks", "write dist")]
         if all(s is not None for s in parts):

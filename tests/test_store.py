@@ -8,7 +8,7 @@ import rdflib
 from rdflib.compare import isomorphic
 
 from phoihop.errors import InputError
-from phoihop.store import add_rdflib_graph, load_files, parse_file, to_rdflib
+from phoihop.store import add_rdflib_graph, load_files, parse_file, to_rdflib, union_triples
 
 BAD = {
     "unterminated.ttl": ("@prefix ex: <http://example.org/> .\nex:a ex:b \"oops .\n", 2),
@@ -54,3 +54,14 @@ def test_load_files_puts_each_file_in_its_graph(tmp_path) -> None:
         (tmp_path / f"{name}.ttl").write_text(f"<http://e/{name}> <http://e/p> <http://e/o> .\n", encoding="utf-8")
     store = load_files(sorted(tmp_path.glob("*.ttl")), graph_of=lambda p: ox.NamedNode(f"http://g/{p.stem}"))
     assert {q.graph_name.value for q in store} == {"http://g/a", "http://g/b"}
+
+
+def test_union_holds_each_triple_once_whatever_graphs_repeat_it() -> None:
+    """Regression: a plain CONSTRUCT over the union repeated a triple stated in the default graph and in
+    named graphs, which would have doubled lines in dist/phoihop.ttl and the build's triple count."""
+    store = ox.Store()
+    a, b, node = ox.NamedNode("http://a"), ox.NamedNode("http://b"), ox.BlankNode("x")
+    for graph in (ox.DefaultGraph(), ox.NamedNode("http://g1"), ox.NamedNode("http://g2")):
+        store.add(ox.Quad(a, b, node, graph))
+    store.add(ox.Quad(a, a, a, ox.NamedNode("http://g1")))
+    assert sorted(map(str, union_triples(store))) == sorted(map(str, [(a, a, a), (a, b, node)]))

@@ -85,3 +85,36 @@ def test_cli_writes_the_file_and_refuses_bad_options(tmp_path: Path):
     bad_format = runner.invoke(cli, ["synth", "--triples", "3k", "-o", str(tmp_path / "s.rdf")])
     assert (bad_size.exit_code, bad_format.exit_code) == (2, 2)
     assert "not a size" in bad_size.output and ".rdf" in bad_format.output
+
+
+def test_coordination_pairs_equal_a_plain_python_count(graph_10k: Path):
+    """The query's pair ordering by FILTER (kept for speed on pyoxigraph) must count what the question says."""
+    from itertools import product
+
+    from phoihop.query import open_graph
+
+    store = ox.Store()
+    store.load(path=str(graph_10k), format=ox.RdfFormat.N_TRIPLES)
+    ph = "https://w3id.org/phoihop/ontology#"
+
+    def objects(predicate: str) -> dict[str, set[str]]:
+        found: dict[str, set[str]] = {}
+        for q in store.quads_for_pattern(None, ox.NamedNode(ph + predicate), None):
+            found.setdefault(q.subject.value, set()).add(q.object.value)
+        return found
+    parties, leads, partners, topics = (objects(p) for p in ("party", "leadActor", "partnerActor", "topic"))
+    expected: dict[tuple[str, str], list[set[str]]] = {}
+    for agreement, members in parties.items():
+        for x, y in product(members, members):
+            if x < y:
+                expected.setdefault((x, y), [set(), set(), set()])[0].add(agreement)
+    for commitment, lead in leads.items():
+        for x, y in product(lead, lead | partners.get(commitment, set())):
+            if x != y:
+                counts = expected.setdefault((min(x, y), max(x, y)), [set(), set(), set()])
+                counts[1].add(commitment)
+                counts[2].update(topics.get(commitment, ()))
+    answer = open_graph([graph_10k]).query("coordination-pairs")
+    got = {(r["actorA"], r["actorB"]): (r["agreements"], r["commitments"], r["topics"]) for r in answer}
+    assert got == {pair: tuple(map(len, sets)) for pair, sets in expected.items()}
+    assert len(got) > 50

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import mmap
 import os
 import tempfile
 import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,9 +22,17 @@ import pyoxigraph as ox
 from .atomic import new_file_mode, output_errors
 from .errors import DataInvalid
 from .infer import InferenceStats, infer
-from .namespaces import DCT, GRAPH_COMMON, GRAPH_ONTOLOGY, PH, RDF, graph_for_source, sparql_prologue
+from .namespaces import DCT, GRAPH_COMMON, GRAPH_ONTOLOGY, PH, graph_for_source, sparql_prologue
 from .resources import data_dir, ontology_dir
-from .store import PREFIX_MAP, add_rdflib_graph, expand_inputs, parse_file, union_triples
+from .store import (
+    PREFIX_MAP,
+    QUAD_FORMATS,
+    add_rdflib_graph,
+    expand_inputs,
+    load_file,
+    rdf_format,
+    union_graph,
+)
 from .validate import CheckOutcome, ValidationReport, run_checks, validate_store
 
 log = logging.getLogger("phoihop.build")
@@ -46,15 +57,28 @@ def ontology_files() -> list[Path]:
     return sorted(folder.glob("*.ttl")) + sorted((folder / "schemes").glob("*.ttl"))
 
 
-def _source_graph(path: Path, quads: list[ox.Quad]) -> ox.NamedNode:
-    """A data file named after the source document it describes goes to that document's graph."""
-    identifier = ox.NamedNode(str(DCT.identifier))
-    rdf_type, source_class = ox.NamedNode(str(RDF.type)), ox.NamedNode(str(PH.SourceDocument))
-    documents = {q.subject for q in quads if q.predicate == rdf_type and q.object == source_class}
-    for q in quads:
-        if q.subject in documents and q.predicate == identifier and isinstance(q.object, ox.Literal):
-            if q.object.value.rsplit(".", 1)[0] == path.stem:
-                return ox.NamedNode(str(graph_for_source(path.stem)))
+_DESCRIBES_ITSELF = """ASK {{ ?doc a <{cls}> ; <{identifier}> ?id .
+  FILTER (isLiteral(?id) && (STR(?id) = "{stem}" || STRSTARTS(STR(?id), "{stem}."))) }}"""
+
+
+def _source_graph(path: Path) -> ox.NamedNode:
+    """A data file named after the source document it describes goes to that document's graph.
+
+    The file is read natively into a scratch store only when its bytes hold its own name; a million-triple
+    file that cannot describe itself costs one substring search, not a second parse.
+    """
+    stem = path.stem
+    if not path.is_file() or not path.stat().st_size:  # load_file says what is wrong with it
+        return ox.NamedNode(str(GRAPH_COMMON))
+    with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        if stem.isascii() and data.find(stem.encode()) < 0:
+            return ox.NamedNode(str(GRAPH_COMMON))
+    scratch = ox.Store()
+    load_file(scratch, path)
+    literal = stem.replace("\\", "\\\\").replace('"', '\\"')
+    ask = _DESCRIBES_ITSELF.format(cls=PH.SourceDocument, identifier=DCT.identifier, stem=literal)
+    if scratch.query(ask):
+        return ox.NamedNode(str(graph_for_source(stem)))
     return ox.NamedNode(str(GRAPH_COMMON))
 
 
@@ -64,14 +88,13 @@ def load_sources(data_files: list[Path], with_ontology: bool = True, gazetteer: 
     if with_ontology:
         onto = ox.NamedNode(str(GRAPH_ONTOLOGY))
         for path in ontology_files():
-            store.extend(parse_file(path, onto))
+            load_file(store, path, onto)
     if gazetteer:
         _add_gazetteer(store)
     for path in data_files:
-        quads = parse_file(path)
-        graph = _source_graph(path, quads)
-        store.extend(ox.Quad(q.subject, q.predicate, q.object, graph) for q in quads)
-        log.debug("loaded %s into %s", path, graph.value)
+        graph = None if rdf_format(path) in QUAD_FORMATS else _source_graph(path)
+        load_file(store, path, graph)
+        log.debug("loaded %s into %s", path, graph.value if graph else "its own graphs")
     return store
 
 
@@ -94,8 +117,12 @@ def class_counts(store: ox.Store) -> dict[str, int]:
             for row in store.query(query, use_default_graph_as_union=True)}
 
 
-def write_outputs(store: ox.Store, out_dir: Path) -> list[Path]:
-    """Write dist/phoihop.ttl (union graph) and dist/phoihop.trig (named graphs), replacing both at once."""
+def write_outputs(store: ox.Store, out_dir: Path) -> tuple[list[Path], int]:
+    """Write dist/phoihop.ttl (union graph) and dist/phoihop.trig (named graphs), replacing both at once;
+    returns the paths and the number of triples in the union.
+
+    The TriG dump is native and runs in a thread beside the Turtle writer, which is Python-paced.
+    """
     with output_errors(out_dir):  # a file where dist/ should be, no permission: exit 2, not a crash
         out_dir.mkdir(parents=True, exist_ok=True)
     targets = [out_dir / "phoihop.ttl", out_dir / "phoihop.trig"]
@@ -107,18 +134,23 @@ def write_outputs(store: ox.Store, out_dir: Path) -> list[Path]:
             os.fchmod(fd, new_file_mode())  # mkstemp's 0600 would make dist/ private to its builder
             os.close(fd)
             temps.append(tmp)
-            if target.suffix == ".ttl":
-                triples = (ox.Triple(s, p, o) for s, p, o in union_triples(store))
-                ox.serialize(triples, tmp, format=ox.RdfFormat.TURTLE, prefixes=PREFIX_MAP)
-            else:
-                store.dump(tmp, format=ox.RdfFormat.TRIG, prefixes=PREFIX_MAP)
+        count = [0]
+
+        def counted() -> Iterator[ox.Triple]:
+            for triple in union_graph(store):
+                count[0] += 1
+                yield triple
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            trig = pool.submit(store.dump, temps[1], format=ox.RdfFormat.TRIG, prefixes=PREFIX_MAP)
+            ox.serialize(counted(), temps[0], format=ox.RdfFormat.TURTLE, prefixes=PREFIX_MAP)
+            trig.result()
         for tmp, target in zip(temps, targets, strict=True):
             os.replace(tmp, target)
     finally:
         for tmp in temps:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
-    return targets
+    return targets, count[0]
 
 
 def _row_text(row: dict[str, str]) -> str:
@@ -176,8 +208,7 @@ def build(data: list[Path] | None = None, out_dir: Path = Path("dist"), validate
                               f"full report: {path}")
 
     tick = time.perf_counter()
-    result.outputs = write_outputs(store, out_dir)
+    result.outputs, result.triples = write_outputs(store, out_dir)
     result.seconds["write"] = time.perf_counter() - tick
-    result.triples = sum(1 for _ in union_triples(store))
     result.counts = class_counts(store)
     return result
