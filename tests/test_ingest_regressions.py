@@ -30,3 +30,42 @@ def test_agreement_named_with_parties_also_carries_its_short_name() -> None:
     graph = ingest_text(text, "ben-tre-so-ket.txt")
     names = {str(label) for label in graph.objects(None, SKOS.altLabel)}
     assert "Quy chế về mối quan hệ công tác" in names, names
+
+
+def test_a_group_of_unnamed_agreements_does_not_take_the_tasks_that_follow() -> None:
+    """Regression: once 'nhiều chương trình, kế hoạch phối hợp' became an instrument, every later task was
+    filed under it as the nearest agreement; tasks belong to a named agreement or the document's own list."""
+    text = ("Năm 2023, các sở, ngành thuộc UBND tỉnh Nghệ An đã ký kết nhiều chương trình, kế hoạch phối hợp "
+            "với LĐLĐ tỉnh.\nSở Xây dựng chủ trì, phối hợp với LĐLĐ tỉnh khảo sát nhu cầu nhà ở của công nhân.\n")
+    graph = ingest_text(text, "nghe-an-nhom.txt")
+    groups = {s for s in graph.subjects(RDF.type, PH.CoordinationProgramme) if "/nhom-" in str(s)}
+    assert len(groups) == 1
+    tasks = set(graph.subjects(RDF.type, PH.Commitment))
+    assert tasks and not any((task, PH.programme, group) in graph for task in tasks for group in groups)
+
+
+def test_a_plural_type_word_without_a_partner_is_not_an_instrument() -> None:
+    """'các chương trình phối hợp' with no body after it names nothing one could cite."""
+    text = "Năm 2023, UBND tỉnh Nghệ An triển khai các chương trình phối hợp đạt kết quả tốt.\n"
+    graph = ingest_text(text, "nghe-an-chung.txt")
+    assert not [s for s in graph.subjects(RDF.type, PH.CoordinationProgramme) if "/nhom-" in str(s)]
+
+
+def test_a_bad_row_of_known_instruments_names_the_table(tmp_path, monkeypatch) -> None:
+    """A table row whose number does not parse must stop ingest with the table's path, not a traceback."""
+    import shutil
+
+    import pytest
+
+    from phoihop import extract
+    from phoihop.errors import DataInvalid
+    from phoihop.resources import data_dir
+
+    shutil.copytree(data_dir() / "lexicon", tmp_path / "lexicon")
+    shutil.copytree(data_dir() / "gazetteer", tmp_path / "gazetteer")
+    table = tmp_path / "lexicon" / "known_instruments.csv"
+    table.write_text(table.read_text(encoding="utf-8") + "không-phải-số,NQ,bo-chinh-tri,2020-01-01,x,y,\n",
+                     encoding="utf-8")
+    monkeypatch.setattr(extract, "data_dir", lambda: tmp_path)
+    with pytest.raises(DataInvalid, match="known_instruments.csv"):
+        extract.Lexicon()

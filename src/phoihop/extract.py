@@ -142,6 +142,18 @@ class Law:
 
 
 @dataclass(frozen=True)
+class KnownInstrument:
+    """A row of known_instruments.csv: what a text may leave out when it cites this instrument."""
+
+    number: str
+    notation: str
+    issuer: str  # actors.csv key
+    date: dt.date
+    subject_vi: str
+    subject_en: str
+
+
+@dataclass(frozen=True)
 class DocType:
     iri: URIRef | None  # None: a plain word for a document, not a type of the doctype scheme
     notation: str
@@ -247,6 +259,18 @@ class Lexicon:
             law = Law(row["name_vi"], row["name_en"], kind)
             for form in {row["name_vi"], *_split(row["forms"])}:
                 self.law_trie.add(form, law)
+        self.known: dict[str, KnownInstrument] = {}
+        self.known_trie = Trie()  # subjects, so that a quoted subject alone cites its instrument
+        for row in _read_csv("known_instruments.csv"):
+            try:
+                known = KnownInstrument(row["number"], row["type"], row["issuer"], dt.date.fromisoformat(row["date"]),
+                                        row["subject_vi"], row["subject_en"])
+            except (TypeError, ValueError) as err:
+                raise DataInvalid(f"bad row for {row.get('number')!r}: {err}",
+                                  path=data_dir() / "lexicon" / "known_instruments.csv") from None
+            self.known[known.number.upper()] = known
+            for form in {known.subject_vi, *_split(row["forms"])}:
+                self.known_trie.add(form, known)
         self.surnames = frozenset(row["surname"] for row in _read_csv("surnames.csv"))
         self.role_orgs = {row["role"]: row["actor"] for row in _read_csv("role_orgs.csv")}
         markers = _read_csv("tail_markers.csv")
@@ -254,6 +278,10 @@ class Lexicon:
         self.any_tail = re.compile("|".join(f"(?:{r['pattern']})" for r in markers), re.I)
         self.area_types = {row["word"]: (row["level"], row["name_en"]) for row in _read_csv("area_types.csv")}
         self._load_schemes()
+        for known in self.known.values():
+            if parse_number(known.number, self.notations) is None or known.notation not in self.doctypes:
+                raise DataInvalid(f"unreadable number or type in the row of {known.number!r}",
+                                  path=data_dir() / "lexicon" / "known_instruments.csv")
         # full names of congresses that texts shorten ("Đại hội XIII của Đảng"), by body key
         self.congresses = {row["body"]: row["name"] for row in _read_csv("congresses.csv")}
         self.area_trie = Trie()
@@ -612,6 +640,7 @@ _ALL_DISTRICTS = ("các quận, huyện, thị xã", "quận, huyện, thị xã
 _KIND_WORDS = ("tỉnh", "thành phố", "tp")
 _AGREEMENT_MODIFIERS = ("phối hợp công tác", "phối hợp", "công tác", "về mối quan hệ công tác",
                         "mối quan hệ công tác", "về việc phối hợp", "liên tịch", "hành động", "làm việc")
+_PLURAL_WORDS = frozenset(("các", "những", "nhiều"))  # before a type word: several documents, not one
 _ISSUER_PREFIX = re.compile(r"\s*,?\s*(?:của|do)\s+", re.I)
 _SUBJECT_PREFIX = re.compile(r"\s*,?\s*(?:về việc|về|v/v)\s+", re.I)
 _IMPLEMENT_CUE = re.compile(r"\b(?:thực hiện|triển khai|theo|quán triệt|căn cứ)\s+(?:tốt\s+|có hiệu quả\s+)?\S*$",
@@ -1230,6 +1259,7 @@ class Reader:
                 ins.title = self._subject(sm.end())
         for ins in self.instruments.values():
             if ins.number and not ins.iri_issuer:
+                self._known_details(ins)
                 if not ins.issuers:
                     ins.issuers = self._issuers_from_number(ins.number)
                 area = None
@@ -1237,6 +1267,41 @@ class Reader:
                     if actor.place and actor.place.path and not actor.place.is_nation:
                         area = "-".join(actor.place.path)
                 ins.iri_issuer = issuer_key(ins.number, area or self._issuer_area())
+
+    def _known_details(self, ins: Instrument) -> None:
+        """Date, issuer and subject of a well-known instrument, where the text leaves them out."""
+        known = self.lex.known.get((ins.number or "").upper())
+        if known is None:
+            return
+        ins.date = ins.date or known.date
+        ins.year = ins.year or known.date.year
+        ins.title = ins.title or known.subject_vi
+        if not ins.issuers and known.issuer in self.lex.kinds:
+            ins.issuers = [self.actor(self.lex.kinds[known.issuer], None)]
+
+    def find_known_subjects(self) -> None:
+        """Well-known instruments cited by their subject alone ('thực hiện “Đổi mới tổ chức và hoạt động của
+        Công đoàn Việt Nam trong tình hình mới”'): the subject is long and specific enough to name one."""
+        toks = self.tokens
+        end_tok = self.tok_index(self.page_end)
+        i = 0
+        while i < end_tok:
+            hit = self.lex.known_trie.match(toks, i)
+            if hit is None or hit[0] < 4:
+                i += 1
+                continue
+            n = hit[0]
+            known: KnownInstrument = hit[1]  # type: ignore[assignment]
+            number = parse_number(known.number, self.lex.notations)
+            assert number is not None  # the lexicon refuses rows whose number does not parse
+            fresh = "n:" + number.text.upper() not in self.instruments
+            ins = self._number_instrument(number, self.lex.doctypes.get(known.notation))
+            if fresh:
+                ins.confidence = 0.7  # identified by its subject: an inference, not a citation by number
+            span = (toks[i].start, toks[i + n - 1].end)
+            ins.spans.append((*span, self.text[span[0]:span[1]]))
+            self.instrument_refs.append((*span, ins.key))
+            i += n
 
     def _subject(self, start: int) -> str | None:
         stop = re.compile(r"[;\n]|\.\s|\s(?:và|;)\s+(?:Nghị|Quyết|Chỉ|Thông|Luật|Kế|Chương|Quy)|\s(?:của|theo)\s+"
@@ -1332,12 +1397,19 @@ class Reader:
         i = 0
         while i < end_tok:
             hit = self.lex.doctype_trie.match(toks, i)
-            if hit is None or i in self.law_tokens or i in own_title or (
-                    i and toks[i - 1].low in ("các", "những", "pháp")):
+            if hit is None or i in self.law_tokens or i in own_title or (i and toks[i - 1].low == "pháp"):
                 i += 1
                 continue
             n, dtype = hit[0], hit[1]
             assert isinstance(dtype, DocType)
+            if i and toks[i - 1].low in _PLURAL_WORDS:
+                ins, used = self._group_reference(i, n, dtype) if dtype.is_agreement else (None, 0)
+                if ins is not None:
+                    span = (toks[i - 1].start, toks[i + used - 1].end)
+                    ins.spans.append((*span, self.text[span[0]:span[1]]))
+                    self.instrument_refs.append((*span, ins.key))
+                i += used or 1
+                continue
             if any(k in numbered for k in range(i, i + n + 4)) or dtype.cls in ("Law", "Code", "Constitution"):
                 i += n
                 continue
@@ -1458,6 +1530,41 @@ class Reader:
         if parties and dtype.is_agreement and " về " in f" {type_phrase.lower()} ":
             ins.short_name = type_phrase[:1].upper() + type_phrase[1:]  # how the text refers back to it
         return ins, label_end - i
+
+    def _group_reference(self, i: int, n: int, dtype: DocType) -> tuple[Instrument | None, int]:
+        """'các sở, ngành … đề ra nhiều chương trình, kế hoạch phối hợp với LĐLĐ tỉnh': agreements the text
+        counts but does not name, between the sentence's subject and the body after the type words. One
+        node stands for the group; its alternative label is the phrase as written."""
+        toks = self.tokens
+        j = i + n
+        while j < len(toks) and toks[j].joined:  # "chương trình, kế hoạch phối hợp"
+            more = self.lex.doctype_trie.match(toks, j)
+            used = more[0] if more else self._phrase_at(j, _AGREEMENT_MODIFIERS)
+            if not used:
+                break
+            j += used
+        k = j + 1 if j < len(toks) and toks[j].low == "với" and toks[j].joined else j
+        partner = self.mention_at.get(k) if k < len(toks) and toks[k].joined else None
+        makers = [a for a in self._sentence_subjects(i - 1) if partner is None or a != partner.actor]
+        if partner is None or not makers:
+            return None, 0
+        maker, written = makers[0], self.span_text(i, j)
+        key = f"grp:{dtype.cls}:{maker.iri}|{partner.actor.iri}"
+        ins = self.instruments.get(key)
+        if ins is None:
+            names = [a.label_vi[:1].lower() + a.label_vi[1:] if a.label_vi.startswith("Các ") else a.label_vi
+                     for a in (maker, partner.actor)]  # "giữa các sở, ngành …", not "giữa Các sở"
+            label = f"Các {written} giữa {names[0]} và {names[1]}"
+            issuer_part = "-".join(dict.fromkeys(self._short_code(a) for a in (maker, partner.actor)))
+            place = maker.place or partner.actor.place
+            if place and place.province and not place.is_nation:
+                issuer_part = f"{place.province.slug}-{issuer_part}"
+            ins = Instrument(key, dtype.cls, dtype, label_vi=label, label_en=f"{dtype.label_en}s (a group): {label}",
+                             iri_issuer=issuer_part, iri_local=slug(f"nhom {written}"), confidence=0.5,
+                             short_name=written)
+            ins.parties, ins.issuers = [maker, partner.actor], [maker]
+            self.instruments[key] = ins
+        return ins, partner.last - i
 
     def _congress(self, k: int) -> tuple[str | None, Actor | None, int]:
         """'Đại hội XIII của Đảng', 'Đại hội Công đoàn Việt Nam lần thứ XII' (k: the token after 'Đại hội')
@@ -1968,7 +2075,8 @@ class Reader:
     def find_commitments(self) -> list[Commitment]:
         agreements = sorted((s, key) for s, _, key in self.instrument_refs
                             if self.instruments[key].doctype and self.instruments[key].doctype.is_agreement
-                            and not self.instruments[key].own)
+                            and not self.instruments[key].own
+                            and not key.startswith("grp:"))  # a group is counted, not one that tasks follow
         for s, _ in self._coref:
             before = [key for at, key in agreements if at <= s]
             if before:
@@ -2183,6 +2291,7 @@ class Reader:
         self.find_own()
         self.find_numbers()
         self.find_laws()
+        self.find_known_subjects()
         self.find_actors()
         self._attach_details()
         self.find_references()
