@@ -69,3 +69,17 @@ def test_a_bad_row_of_known_instruments_names_the_table(tmp_path, monkeypatch) -
     monkeypatch.setattr(extract, "data_dir", lambda: tmp_path)
     with pytest.raises(DataInvalid, match="known_instruments.csv"):
         extract.Lexicon()
+
+
+def test_a_regulation_about_coordination_between_two_bodies_is_an_agreement() -> None:
+    """Regression: 'Quy chế về phối hợp công tác giữa X và Y' was missed ('về' before a modifier stopped the
+    type phrase), so the tasks under it had no agreement."""
+    text = ("Ngày 5/3/2024, UBND tỉnh Quảng Ninh và LĐLĐ tỉnh ký Quy chế về phối hợp công tác giữa UBND tỉnh và "
+            "LĐLĐ tỉnh giai đoạn 2024-2029.\nTheo đó, Sở Nội vụ chủ trì, phối hợp với LĐLĐ tỉnh theo dõi việc "
+            "thực hiện Quy chế.\n")
+    graph = ingest_text(text, "quang-ninh-quy-che.txt")
+    regulations = list(graph.subjects(RDF.type, PH.CoordinationRegulation))
+    assert len(regulations) == 1
+    parties = {str(p).rsplit("/", 1)[-1] for p in graph.objects(regulations[0], PH.party)}
+    assert parties == {"uy-ban-nhan-dan", "lien-doan-lao-dong"}
+    assert any(graph.objects(None, PH.programme)) and set(graph.objects(None, PH.programme)) == set(regulations)

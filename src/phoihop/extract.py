@@ -1447,6 +1447,9 @@ class Reader:
         j = i + n
         while j < len(toks) and toks[j].joined:
             used = self._phrase_at(j, _AGREEMENT_MODIFIERS)
+            if not used and toks[j].low == "về" and j + 1 < len(toks) and toks[j + 1].joined:
+                inner = self._phrase_at(j + 1, _AGREEMENT_MODIFIERS)  # "Quy chế về phối hợp công tác"
+                used = inner + 1 if inner else 0
             if not used:
                 break
             j += used
