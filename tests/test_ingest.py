@@ -57,81 +57,66 @@ def expected(case: Path) -> dict:
 # ----------------------------------------------------------------------------------------- fixtures
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda p: p.name.split(".")[0])
-def test_source_document(case: Path) -> None:
-    spec = expected(case)
-    g = ingested(spec["file"])
+def check_source(g: Graph, spec: dict, want: dict) -> None:
     src = ID[f"source/{spec['file'].rsplit('.', 1)[0]}"]
     assert (src, RDF.type, PH.SourceDocument) in g
     assert g.value(src, DCT.identifier) == Literal(spec["file"])
     assert re.fullmatch(r"[0-9a-f]{64}", str(g.value(src, PH.sha256)))
-    if "date" in spec.get("source", {}):
-        assert str(g.value(src, DCT.date)) == spec["source"]["date"]
+    if "date" in want:
+        assert str(g.value(src, DCT.date)) == want["date"]
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda p: p.name.split(".")[0])
-def test_instruments(case: Path) -> None:
-    spec = expected(case)
-    g = ingested(spec["file"])
-    for ins in spec.get("instruments", []):
-        node = iri(ins["iri"])
-        assert (node, RDF.type, ELI.LegalResource) in g, ins["iri"]
-        if "number" in ins:
-            assert g.value(node, ELI.id_local) == Literal(ins["number"])
-        if "class" in ins:
-            assert (node, RDF.type, PH[ins["class"]]) in g, (ins["iri"], ins["class"])
-        if "date" in ins:
-            assert str(g.value(node, ELI.date_document)) == ins["date"]
-        for prop, key in ((ELI.passed_by, "issuers"), (PH.party, "parties"), (ELI.based_on, "based_on"),
-                          (PH.implements, "implements"), (PH.signatory, "signatories")):
-            if key in ins:
-                assert {str(o) for o in g.objects(node, prop)} >= {str(iri(x)) for x in ins[key]}, (ins["iri"], key)
-        if "period" in ins:
-            period = g.value(node, PH.period)
-            time = rdflib.namespace.TIME
-            begin = g.value(g.value(period, time.hasBeginning), time.inXSDDate)
-            end = g.value(g.value(period, time.hasEnd), time.inXSDDate)
-            assert (str(begin), str(end)) == (f"{ins['period'][0]}-01-01", f"{ins['period'][1]}-12-31")
+def check_instrument(g: Graph, ins: dict) -> None:
+    node = iri(ins["iri"])
+    assert (node, RDF.type, ELI.LegalResource) in g, ins["iri"]
+    if "number" in ins:
+        assert g.value(node, ELI.id_local) == Literal(ins["number"])
+    if "class" in ins:
+        assert (node, RDF.type, PH[ins["class"]]) in g, (ins["iri"], ins["class"])
+    if "date" in ins:
+        assert str(g.value(node, ELI.date_document)) == ins["date"]
+    for prop, key in ((ELI.passed_by, "issuers"), (PH.party, "parties"), (ELI.based_on, "based_on"),
+                      (PH.implements, "implements"), (PH.signatory, "signatories")):
+        if key in ins:
+            assert {str(o) for o in g.objects(node, prop)} >= {str(iri(x)) for x in ins[key]}, (ins["iri"], key)
+    if "period" in ins:
+        period = g.value(node, PH.period)
+        time = rdflib.namespace.TIME
+        begin = g.value(g.value(period, time.hasBeginning), time.inXSDDate)
+        end = g.value(g.value(period, time.hasEnd), time.inXSDDate)
+        assert (str(begin), str(end)) == (f"{ins['period'][0]}-01-01", f"{ins['period'][1]}-12-31")
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda p: p.name.split(".")[0])
-def test_actors(case: Path) -> None:
-    spec = expected(case)
-    g = ingested(spec["file"])
-    for actor in spec.get("actors", []):
-        node = iri(actor["iri"])
-        assert g.value(node, SKOS.prefLabel) is not None, actor["iri"]
-        if "class" in actor:
-            assert (node, RDF.type, PH[actor["class"]]) in g, (actor["iri"], actor["class"])
-        if "spatial" in actor:
-            assert g.value(node, DCT.spatial) == iri(actor["spatial"])
-        if "label_vi" in actor:
-            assert Literal(actor["label_vi"], lang="vi") in set(g.objects(node, SKOS.prefLabel))
-        labels = {fold(str(x)) for p in (SKOS.prefLabel, SKOS.altLabel) for x in g.objects(node, p)}
-        for alt in actor.get("alt", []):
-            assert fold(alt) in labels, (actor["iri"], alt)
-        if "parent" in actor:
-            assert (node, ORG.subOrganizationOf, iri(actor["parent"])) in g
-    for absent in spec.get("absent_actors", []):
-        assert (iri(absent), None, None) not in g, absent
-    for area in spec.get("areas", []):
-        node = iri(area["iri"])
-        assert (node, RDF.type, PH.AdministrativeArea) in g
-        assert (node, PH.withinArea, iri(area["within"])) in g
-        assert g.value(node, PH.areaLevel) == ID[f"level/{area['level']}"]
+def check_actor(g: Graph, actor: dict) -> None:
+    node = iri(actor["iri"])
+    assert g.value(node, SKOS.prefLabel) is not None, actor["iri"]
+    if "class" in actor:
+        assert (node, RDF.type, PH[actor["class"]]) in g, (actor["iri"], actor["class"])
+    if "spatial" in actor:
+        assert g.value(node, DCT.spatial) == iri(actor["spatial"])
+    if "label_vi" in actor:
+        assert Literal(actor["label_vi"], lang="vi") in set(g.objects(node, SKOS.prefLabel))
+    labels = {fold(str(x)) for p in (SKOS.prefLabel, SKOS.altLabel) for x in g.objects(node, p)}
+    for alt in actor.get("alt", []):
+        assert fold(alt) in labels, (actor["iri"], alt)
+    if "parent" in actor:
+        assert (node, ORG.subOrganizationOf, iri(actor["parent"])) in g
 
 
-@pytest.mark.parametrize("case", CASES, ids=lambda p: p.name.split(".")[0])
-def test_persons(case: Path) -> None:
-    spec = expected(case)
-    g = ingested(spec["file"])
-    for person in spec.get("persons", []):
-        node = iri(person["iri"])
-        assert (node, RDF.type, FOAF.Person) in g, person["iri"]
-        posts = {(str(g.value(m, ORG.role)).rsplit("/", 1)[-1], str(g.value(m, ORG.organization)))
-                 for m in g.subjects(ORG.member, node)}
-        for role, org in person.get("posts", []):
-            assert (role, str(iri(org))) in posts, (person["iri"], role, org)
+def check_area(g: Graph, area: dict) -> None:
+    node = iri(area["iri"])
+    assert (node, RDF.type, PH.AdministrativeArea) in g
+    assert (node, PH.withinArea, iri(area["within"])) in g
+    assert g.value(node, PH.areaLevel) == ID[f"level/{area['level']}"]
+
+
+def check_person(g: Graph, person: dict) -> None:
+    node = iri(person["iri"])
+    assert (node, RDF.type, FOAF.Person) in g, person["iri"]
+    posts = {(str(g.value(m, ORG.role)).rsplit("/", 1)[-1], str(g.value(m, ORG.organization)))
+             for m in g.subjects(ORG.member, node)}
+    for role, org in person.get("posts", []):
+        assert (role, str(iri(org))) in posts, (person["iri"], role, org)
 
 
 def _commitments(g: Graph) -> list[dict]:
@@ -169,28 +154,59 @@ def _fits(c: dict, want: dict) -> bool:
     return True
 
 
+def check_commitment(g: Graph, want: dict) -> None:
+    found = _commitments(g)
+    assert any(_fits(c, want) for c in found), (want, [c for c in found if c["clause"] == want.get("clause")])
+
+
+def check_event(g: Graph, want: dict) -> None:
+    nodes = [e for e in g.subjects(RDF.type, PH[want["class"]]) if str(g.value(e, DCT.date)) == want["date"]]
+    assert nodes, want
+    node = nodes[0]
+    assert str(node).startswith(str(ID[f"event/{want['date']}/"]))
+    for prop, key in ((PH.organiser, "organisers"), (PH.chair, "chairs"), (PH.reviews, "reviews")):
+        assert {str(o) for o in g.objects(node, prop)} >= {str(iri(x)) for x in want.get(key, [])}, key
+
+
+CHECKS = {"instruments": check_instrument, "actors": check_actor, "areas": check_area, "persons": check_person,
+          "commitments": check_commitment, "events": check_event}
+
+
 @pytest.mark.parametrize("case", CASES, ids=lambda p: p.name.split(".")[0])
-def test_commitments(case: Path) -> None:
+def test_source_document(case: Path) -> None:
     spec = expected(case)
-    found = _commitments(ingested(spec["file"]))
-    for want in spec.get("commitments", []):
-        assert any(_fits(c, want) for c in found), (want, [c for c in found if c["clause"] == want.get("clause")])
-    clauses = {c["clause"] for c in found}
-    for clause in spec.get("no_commitment_clauses", []):
-        assert clause not in clauses
+    check_source(ingested(spec["file"]), spec, spec.get("source", {}))
 
 
+@pytest.mark.parametrize("kind", ["instruments", "actors", "areas", "persons", "commitments", "events"])
 @pytest.mark.parametrize("case", CASES, ids=lambda p: p.name.split(".")[0])
-def test_events(case: Path) -> None:
+def test_expected_facts(case: Path, kind: str) -> None:
     spec = expected(case)
     g = ingested(spec["file"])
-    for want in spec.get("events", []):
-        nodes = [e for e in g.subjects(RDF.type, PH[want["class"]]) if str(g.value(e, DCT.date)) == want["date"]]
-        assert nodes, want
-        node = nodes[0]
-        assert str(node).startswith(str(ID[f"event/{want['date']}/"]))
-        for prop, key in ((PH.organiser, "organisers"), (PH.chair, "chairs"), (PH.reviews, "reviews")):
-            assert {str(o) for o in g.objects(node, prop)} >= {str(iri(x)) for x in want.get(key, [])}, key
+    for want in spec.get(kind, []):
+        CHECKS[kind](g, want)
+    if kind == "actors":
+        for absent in spec.get("absent_actors", []):
+            assert (iri(absent), None, None) not in g, absent
+    if kind == "commitments":
+        clauses = {c["clause"] for c in _commitments(g)}
+        for clause in spec.get("no_commitment_clauses", []):
+            assert clause not in clauses
+
+
+GAPS = [(case.name.split(".")[0], kind, i, want) for case in CASES
+        for kind, wants in expected(case).get("known_gaps", {}).items() for i, want in enumerate(wants)]
+
+
+@pytest.mark.parametrize(("case", "kind", "index", "want"), GAPS, ids=[f"{c}-{k}-{i}" for c, k, i, _ in GAPS])
+def test_known_gaps_are_still_open(case: str, kind: str, index: int, want: dict) -> None:
+    """Facts a correct extractor must produce that ingest still misses, listed under "known_gaps" so that they
+    are visible rather than deleted. When one starts to pass, move it to the main lists of its fixture."""
+    spec = expected(FIXTURES / f"{case}.expected.json")
+    g = ingested(spec["file"])
+    check = (lambda: check_source(g, spec, want)) if kind == "source" else (lambda: CHECKS[kind](g, want))
+    with pytest.raises(AssertionError):
+        check()
 
 
 # ------------------------------------------------------------------------------------ provenance

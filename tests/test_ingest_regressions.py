@@ -83,3 +83,35 @@ def test_a_regulation_about_coordination_between_two_bodies_is_an_agreement() ->
     parties = {str(p).rsplit("/", 1)[-1] for p in graph.objects(regulations[0], PH.party)}
     assert parties == {"uy-ban-nhan-dan", "lien-doan-lao-dong"}
     assert any(graph.objects(None, PH.programme)) and set(graph.objects(None, PH.programme)) == set(regulations)
+
+
+def test_a_law_with_its_number_is_one_dated_edition() -> None:
+    """Regression: 'Bộ luật Lao động số 45/2019/QH14 ngày …' gave an undated law and dropped the number; a
+    later bare 'Bộ luật Lao động' then made a second node."""
+    from phoihop.namespaces import ELI
+
+    text = ("Căn cứ Bộ luật Lao động số 45/2019/QH14 ngày 20 tháng 11 năm 2019;\nSở Lao động - Thương binh và Xã hội "
+            "tỉnh Hà Tĩnh chủ trì, phối hợp với LĐLĐ tỉnh tuyên truyền Bộ luật Lao động.\n")
+    graph = ingest_text(text, "ha-tinh-luat.txt")
+    codes = list(graph.subjects(RDF.type, PH.Code))
+    assert [str(c).split("/instrument/")[1] for c in codes] == ["quoc-hoi/2019/bo-luat-lao-dong"]
+    assert str(graph.value(codes[0], ELI.id_local)) == "45/2019/QH14"
+    assert str(graph.value(codes[0], ELI.date_document)) == "2019-11-20"
+
+
+def test_a_plan_keeps_its_tasks_and_its_cited_programme_gets_parties() -> None:
+    """Regression: a plan that cites 'Chương trình phối hợp số … giữa X và Y giai đoạn …' in its legal basis
+    filed every task under that programme, which had no parties (so it fell back to OtherInstrument) and took
+    its area from the plan's district."""
+    text = ("UBND HUYỆN MỘC CHÂU\nSố: 12/KH-UBND\nMộc Châu, ngày 15 tháng 3 năm 2024\nKẾ HOẠCH\nThực hiện công tác "
+            "lao động năm 2024\nCăn cứ Chương trình phối hợp số 08/CTrPH-UBND-LĐLĐ ngày 06/4/2022 giữa UBND tỉnh "
+            "Sơn La và LĐLĐ tỉnh Sơn La giai đoạn 2022 - 2026;\n1. Giao Phòng Nội vụ chủ trì, phối hợp Liên đoàn "
+            "Lao động huyện kiểm tra việc thực hiện chính sách lao động.\n")
+    graph = ingest_text(text, "moc-chau-ke-hoach-12.txt")
+    programmes = list(graph.subjects(RDF.type, PH.CoordinationProgramme))
+    assert [str(p).split("/instrument/")[1] for p in programmes] == ["son-la-ubnd-ldld/2022/08-ctr"]
+    parties = {str(p).split("/actor/")[1] for p in graph.objects(programmes[0], PH.party)}
+    assert parties == {"son-la/uy-ban-nhan-dan", "son-la/lien-doan-lao-dong"}
+    assert graph.value(programmes[0], PH.period) is not None
+    homes = set(graph.objects(None, PH.programme))
+    assert homes and all(str(h).endswith("/2024/12-kh") for h in homes), homes

@@ -259,7 +259,7 @@ class Lexicon:
             law = Law(row["name_vi"], row["name_en"], kind)
             for form in {row["name_vi"], *_split(row["forms"])}:
                 self.law_trie.add(form, law)
-        self.known: dict[str, KnownInstrument] = {}
+        self.known: dict[str, list[KnownInstrument]] = {}
         self.known_trie = Trie()  # subjects, so that a quoted subject alone cites its instrument
         for row in _read_csv("known_instruments.csv"):
             try:
@@ -268,7 +268,7 @@ class Lexicon:
             except (TypeError, ValueError) as err:
                 raise DataInvalid(f"bad row for {row.get('number')!r}: {err}",
                                   path=data_dir() / "lexicon" / "known_instruments.csv") from None
-            self.known[known.number.upper()] = known
+            self.known.setdefault(known.number.upper(), []).append(known)  # Party numbers restart each term
             for form in {known.subject_vi, *_split(row["forms"])}:
                 self.known_trie.add(form, known)
         self.surnames = frozenset(row["surname"] for row in _read_csv("surnames.csv"))
@@ -278,7 +278,7 @@ class Lexicon:
         self.any_tail = re.compile("|".join(f"(?:{r['pattern']})" for r in markers), re.I)
         self.area_types = {row["word"]: (row["level"], row["name_en"]) for row in _read_csv("area_types.csv")}
         self._load_schemes()
-        for known in self.known.values():
+        for known in (k for rows in self.known.values() for k in rows):
             if parse_number(known.number, self.notations) is None or known.notation not in self.doctypes:
                 raise DataInvalid(f"unreadable number or type in the row of {known.number!r}",
                                   path=data_dir() / "lexicon" / "known_instruments.csv")
@@ -640,6 +640,9 @@ _ALL_DISTRICTS = ("các quận, huyện, thị xã", "quận, huyện, thị xã
 _KIND_WORDS = ("tỉnh", "thành phố", "tp")
 _AGREEMENT_MODIFIERS = ("phối hợp công tác", "phối hợp", "công tác", "về mối quan hệ công tác",
                         "mối quan hệ công tác", "về việc phối hợp", "liên tịch", "hành động", "làm việc")
+_LAW_NUMBER = re.compile(r"\s*,?\s*(?:số\s+)?(\d{1,4}\s*/\s*(?:19|20)\d\d\s*/\s*QH\d{1,2})(?:\s*,?\s*(?:ngày\s+)?"
+                         r"(\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}))?", re.I)
+_BETWEEN = re.compile(r"\s*,?\s*giữa\s+")
 _PLURAL_WORDS = frozenset(("các", "những", "nhiều"))  # before a type word: several documents, not one
 _ISSUER_PREFIX = re.compile(r"\s*,?\s*(?:của|do)\s+", re.I)
 _SUBJECT_PREFIX = re.compile(r"\s*,?\s*(?:về việc|về|v/v)\s+", re.I)
@@ -1254,6 +1257,7 @@ class Reader:
                 if m:
                     pos = m.end
                     self.cited_tokens.update(range(m.first, m.last))
+            pos = self._numbered_parties(ins, pos)
             sm = _SUBJECT_PREFIX.match(self.text, pos)
             if sm and ins.title is None:
                 ins.title = self._subject(sm.end())
@@ -1262,19 +1266,45 @@ class Reader:
                 self._known_details(ins)
                 if not ins.issuers:
                     ins.issuers = self._issuers_from_number(ins.number)
+                    if ins.doctype and ins.doctype.is_agreement and not ins.parties and len(ins.issuers) > 1:
+                        ins.parties = list(ins.issuers)  # '…/CTrPH-UBND-LĐLĐ': the codes name both sides
                 area = None
                 for actor in ins.issuers:
                     if actor.place and actor.place.path and not actor.place.is_nation:
                         area = "-".join(actor.place.path)
                 ins.iri_issuer = issuer_key(ins.number, area or self._issuer_area())
 
+    def _numbered_parties(self, ins: Instrument, pos: int) -> int:
+        """'Chương trình phối hợp số 08/CTrPH-UBND-LĐLĐ ngày … giữa X và Y giai đoạn 2022-2026': the parties
+        (who are then its issuers, wherever the number's codes would place them) and the period. Returns the
+        character after what was read."""
+        if ins.doctype is None or not ins.doctype.is_agreement:
+            return pos
+        gm = _BETWEEN.match(self.text, pos)
+        toks = self.tokens
+        a = self.mention_at.get(self.tok_index(gm.end())) if gm and not ins.parties else None
+        b = self.mention_at.get(a.last + 1) if a and a.last < len(toks) and toks[a.last].low in ("và", "với") \
+            else None
+        if a is not None and b is not None and b.actor != a.actor:
+            ins.parties = [a.actor, b.actor]
+            ins.issuers = ins.issuers or [a.actor, b.actor]
+            pos = toks[b.last - 1].end
+        pm = _PERIOD.match(self.text, pos + len(self.text[pos:]) - len(self.text[pos:].lstrip(" ,")))
+        if pm:
+            ins.period = ins.period or _years(pm)
+            pos = pm.end()
+        return pos
+
     def _known_details(self, ins: Instrument) -> None:
-        """Date, issuer and subject of a well-known instrument, where the text leaves them out."""
-        known = self.lex.known.get((ins.number or "").upper())
+        """Issuer and subject of a well-known instrument, where the text leaves them out. Only when the text's
+        date or year agrees: Party numbers restart every term (20-NQ/TW is of 2008 and of 2017), so a bare
+        number names no edition."""
+        year = ins.date.year if ins.date else ins.year
+        known = next((k for k in self.lex.known.get((ins.number or "").upper(), ())
+                      if year == k.date.year and ins.date in (None, k.date)), None)
         if known is None:
             return
         ins.date = ins.date or known.date
-        ins.year = ins.year or known.date.year
         ins.title = ins.title or known.subject_vi
         if not ins.issuers and known.issuer in self.lex.kinds:
             ins.issuers = [self.actor(self.lex.kinds[known.issuer], None)]
@@ -1298,6 +1328,7 @@ class Reader:
             ins = self._number_instrument(number, self.lex.doctypes.get(known.notation))
             if fresh:
                 ins.confidence = 0.7  # identified by its subject: an inference, not a citation by number
+                ins.date, ins.year = known.date, known.date.year  # the subject names the edition
             span = (toks[i].start, toks[i + n - 1].end)
             ins.spans.append((*span, self.text[span[0]:span[1]]))
             self.instrument_refs.append((*span, ins.key))
@@ -1359,6 +1390,8 @@ class Reader:
             if j < len(toks) and toks[j].joined and re.fullmatch(r"(19|20)\d\d", toks[j].text):
                 year = int(toks[j].text)
                 n = j + 1 - i
+            number, day, after = self._law_number(toks[i + n - 1].end)
+            year = year or (number.year if number else None) or (day.year if day else None)
             name = law.name_vi
             key = f"law:{slug(name)}:{year or ''}"
             ins = self.instruments.get(key)
@@ -1371,11 +1404,36 @@ class Reader:
                                  confidence=0.9 if law.name_en else 0.6)
                 ins.issuers = [self.actor(self.lex.kinds["quoc-hoi"], None)]
                 self.instruments[key] = ins
+            if number is not None:
+                ins.number, ins.date = ins.number or number.text, ins.date or day
+                if "n:" + number.text.upper() in self.instruments:  # the number was also read on its own
+                    self._merge_instrument("n:" + number.text.upper(), key)
+                n = max(n, self.tok_index(after) - i)
             span = (toks[i].start, toks[i + n - 1].end)
             ins.spans.append((*span, self.text[span[0]:span[1]]))
             self.instrument_refs.append((*span, key))
             self.law_tokens.update(range(i, i + n))
             i += n
+        self._merge_undated_laws()
+
+    def _merge_undated_laws(self) -> None:
+        """'Bộ luật Lao động' after 'Bộ luật Lao động số 45/2019/QH14' is that edition, when the text names one."""
+        for key in [k for k in self.instruments if k.startswith("law:") and k.endswith(":")]:
+            editions = [k for k in self.instruments if k.startswith(key) and k != key]
+            if len(editions) == 1:
+                self._merge_instrument(key, editions[0])
+
+    def _law_number(self, pos: int) -> tuple[Number | None, dt.date | None, int]:
+        """'Bộ luật Lao động số 45/2019/QH14 ngày 20 tháng 11 năm 2019': the law's number and date, if written
+        right after its name, and the character after them."""
+        m = _LAW_NUMBER.match(self.text, pos)
+        number = parse_number(m.group(1), self.lex.notations) if m else None
+        if m is None or number is None:
+            return None, None, pos
+        day = None
+        if m.group(2):
+            day = parse_date(m.group(2) if "/" in m.group(2) else f"ngày {m.group(2)}")
+        return number, day, m.end()
 
     def _generic_law(self, i: int) -> int:
         toks = self.tokens
@@ -1838,37 +1896,52 @@ class Reader:
                 self._person(i, n)
         self._signatures()
 
-    def _role_line(self, s: int, e: int) -> Role | None:
-        """A line that is only a title ('CHỦ TỊCH', 'KT. BỘ TRƯỞNG'), as signature blocks write it."""
+    def _line_parts(self, s: int, e: int) -> tuple[Role | None, Mention | None]:
+        """A signature-block line: a title ('CHỦ TỊCH', 'KT. BỘ TRƯỞNG'), a body ('TỔNG LIÊN ĐOÀN LAO ĐỘNG VIỆT
+        NAM'), or both ('BỘ TRƯỞNG BỘ Y TẾ'); (None, None) when the line is anything else."""
         i, last = self.tok_index(s), self.tok_index(e)
         while i < last and self.tokens[i].text in ("KT", "TM", "TL", "Q", "TUQ"):
             i += 1
-        hit = self.lex.role_trie.match(self.tokens, i) if i < last else None
-        return hit[1] if hit and i + hit[0] == last else None  # type: ignore[return-value]
+        if i >= last:
+            return None, None
+        hit = self.lex.role_trie.match(self.tokens, i)
+        role: Role | None = hit[1] if hit else None  # type: ignore[assignment]
+        k = i + hit[0] if hit else i
+        if k == last:
+            return role, None
+        body = self.mention_at.get(k)
+        return (role, body) if body is not None and body.last == last else (None, None)
 
     def _signatures(self) -> None:
-        """'TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH / Nguyễn Văn A': the signer, the body signed for and the title."""
+        """'TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH / Nguyễn Văn A', 'BỘ TRƯỞNG BỘ Y TẾ / Tạ Quang Vinh': the signer, with
+        the title and body read from up to three lines above the name, nearest first."""
         lines = [(s, e) for s, e in self.lines if s < self.body_end and self.text[s:e].strip()]
         for idx, (s, e) in enumerate(lines):
-            sign = _SIGN_LINE.match(self.text[s:e])
-            role = self._role_line(s, e)
-            if not sign and role is None:
+            i = self.tok_index(s)
+            n = self._name_at(i)
+            if not n or self.tokens[i + n - 1].end != s + len(self.text[s:e].rstrip()):
+                continue  # not a line holding only a name
+            role: Role | None = None
+            org: Mention | None = None
+            signed = False
+            for s2, e2 in reversed(lines[max(0, idx - 3):idx]):
+                sign = _SIGN_LINE.match(self.text[s2:e2])
+                line_role, line_org = self._line_parts(s2, e2)
+                if not sign and line_role is None and line_org is None:
+                    break
+                role, org = role or line_role, org or line_org
+                if sign:  # 'TM. …' opens the block
+                    org = org or self.mention_at.get(self.tok_index(s2 + sign.start(1)))
+                    signed = True
+                    break
+            if not signed and role is None:
                 continue
-            org = self.mention_at.get(self.tok_index(s + sign.start(1))) if sign else None
-            for s2, e2 in lines[idx + 1: idx + 4]:
-                role = role or self._role_line(s2, e2)
-                i = self.tok_index(s2)
-                n = self._name_at(i)
-                if n and self.tokens[i + n - 1].end == s2 + len(self.text[s2:e2].rstrip()):
-                    person = self._person(i, n)
-                    person.signed = True
-                    if role is not None and org is not None:
-                        self._add_posts(person, [Post(role, org.actor, (s, e2))])
-                    if self.own is not None and person.name not in self.own.signatories:
-                        self.own.signatories.append(person.name)
-                    break
-                if _SIGN_LINE.match(self.text[s2:e2]):
-                    break
+            person = self._person(i, n)
+            person.signed = True
+            if role is not None and org is not None:
+                self._add_posts(person, [Post(role, org.actor, (s, e))])
+            if self.own is not None and person.name not in self.own.signatories:
+                self.own.signatories.append(person.name)
 
     # ------------------------------------------------------------------------------------ commitments
 
@@ -1885,7 +1958,7 @@ class Reader:
         after_colon = False
         for idx, (s, e) in enumerate(self.lines):
             if s >= self.body_end or (s > preamble_end and (_SIGN_LINE.match(self.text[s:e]) or (
-                    idx in self.headings and self._role_line(s, e)))):
+                    idx in self.headings and self._line_parts(s, e)[0]))):
                 break
             line = self.text[s:e]
             kind, label, body = None, "", s
@@ -2050,8 +2123,9 @@ class Reader:
         return leads, partners
 
     def _programme_for(self, pos: int, agreements: list[tuple[int, str]]) -> str | None:
-        if self.own is not None and self.own.doctype is not None and self.own.doctype.is_agreement:
-            return self.own.key
+        if self.own is not None and self.own.doctype is not None and (
+                self.own.doctype.is_agreement or self.own.doctype.cls == "Plan"):
+            return self.own.key  # a plan's tasks are its own, whatever programme it carries out
         before = [key for at, key in agreements if at <= pos]
         if before:
             return before[-1]
