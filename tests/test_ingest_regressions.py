@@ -115,3 +115,14 @@ def test_a_plan_keeps_its_tasks_and_its_cited_programme_gets_parties() -> None:
     assert graph.value(programmes[0], PH.period) is not None
     homes = set(graph.objects(None, PH.programme))
     assert homes and all(str(h).endswith("/2024/12-kh") for h in homes), homes
+
+
+def test_a_lower_case_list_of_offices_after_a_colon_is_read() -> None:
+    """Regression: 'các phòng: Tài chính - Kế hoạch, Nội vụ, Tư pháp' (lower-case head) named no office."""
+    text = ("UBND huyện Mộc Châu, tỉnh Sơn La giao Phòng Lao động - Thương binh và Xã hội chủ trì, phối hợp với "
+            "các phòng: Tài chính - Kế hoạch, Nội vụ, Tư pháp kiểm tra việc thực hiện chính sách lao động.\n")
+    graph = ingest_text(text, "moc-chau-phong.txt")
+    offices = {str(s).rsplit("/", 1)[-1] for s in graph.subjects(RDF.type, PH.Department)}
+    assert {"phong-tai-chinh-ke-hoach", "phong-noi-vu", "phong-tu-phap"} <= offices, offices
+    generic = "Năm 2023, các phòng chuyên môn của huyện Mộc Châu hoàn thành nhiệm vụ.\n"
+    assert not set(ingest_text(generic, "moc-chau-chung.txt").subjects(RDF.type, PH.Department))

@@ -1137,9 +1137,11 @@ class Reader:
             word = {"cac-so-ban-nganh": "Sở", "cac-bo-nganh": "Bộ", "cac-phong-ban-nganh": "Phòng"}.get(key)
             place = head.actor.place
         else:
-            if k + 1 >= len(toks) or toks[k].low != "các" or toks[k + 1].text not in self.lex.sector_heads:
-                return 0
-            word, place, k = toks[k + 1].text, self.main_place, k + 2
+            heads = {h.lower(): h for h in self.lex.sector_heads}
+            if k + 2 >= len(toks) or toks[k].low != "các" or toks[k + 1].low not in heads or (
+                    toks[k + 1].text not in self.lex.sector_heads and ":" not in toks[k + 2].gap):
+                return 0  # 'các phòng' in lower case lists only before a colon: 'các phòng: Nội vụ, Tư pháp'
+            word, place, k = heads[toks[k + 1].low], self.main_place, k + 2
         if word is None or k >= len(toks) or (toks[k].brk and ":" not in toks[k].gap):
             return 0
         found = 0
