@@ -126,3 +126,10 @@ def test_a_lower_case_list_of_offices_after_a_colon_is_read() -> None:
     assert {"phong-tai-chinh-ke-hoach", "phong-noi-vu", "phong-tu-phap"} <= offices, offices
     generic = "Năm 2023, các phòng chuyên môn của huyện Mộc Châu hoàn thành nhiệm vụ.\n"
     assert not set(ingest_text(generic, "moc-chau-chung.txt").subjects(RDF.type, PH.Department))
+
+
+def test_a_news_dateline_dates_the_source() -> None:
+    """Regression: a page opening 'Thứ Ba, 09/01/2024 15:30' had no date, so posts had no attestation date."""
+    graph = ingest_text("Thứ Ba, 09/01/2024 15:30\n\nLĐLĐ tỉnh Nghệ An tổ chức hội nghị.\n", "nghe-an-tin.txt")
+    source = next(graph.subjects(RDF.type, PH.SourceDocument))
+    assert str(graph.value(source, DCT.date)) == "2024-01-09"

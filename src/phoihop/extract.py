@@ -642,6 +642,8 @@ _AGREEMENT_MODIFIERS = ("phối hợp công tác", "phối hợp", "công tác",
                         "mối quan hệ công tác", "về việc phối hợp", "liên tịch", "hành động", "làm việc")
 _LAW_NUMBER = re.compile(r"\s*,?\s*(?:số\s+)?(\d{1,4}\s*/\s*(?:19|20)\d\d\s*/\s*QH\d{1,2})(?:\s*,?\s*(?:ngày\s+)?"
                          r"(\d{1,2}\s*/\s*\d{1,2}\s*/\s*\d{4}|\d{1,2}\s+tháng\s+\d{1,2}\s+năm\s+\d{4}))?", re.I)
+_DATELINE = re.compile(r"^\s*(?:Thứ\s+(?:hai|ba|tư|năm|sáu|bảy|[2-7])|Chủ\s+nhật|CN|T[2-7])\s*[,-]?\s*"
+                       r"(\d{1,2}/\d{1,2}/(?:19|20)\d\d)\b", re.I | re.M)
 _BETWEEN = re.compile(r"\s*,?\s*giữa\s+")
 _PLURAL_WORDS = frozenset(("các", "những", "nhiều"))  # before a type word: several documents, not one
 _ISSUER_PREFIX = re.compile(r"\s*,?\s*(?:của|do)\s+", re.I)
@@ -836,6 +838,8 @@ class Reader:
                 self.province = self.lex.gazetteer.areas[max(pool, key=pool.get)]
         if self.date is None:
             self.date = parse_date(head[:600]) if _DATE_LONG.search(head[:600]) else None
+        if self.date is None and (dm := _DATELINE.search(head[:400])):  # a news page: 'Thứ Ba, 09/01/2024 15:30'
+            self.date = parse_date(dm.group(1))
 
     def _national_header(self, head: str) -> bool:
         """A 'Số: …' number whose issuers are all national: the place line is only where it was signed."""
