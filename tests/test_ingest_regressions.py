@@ -133,3 +133,20 @@ def test_a_news_dateline_dates_the_source() -> None:
     graph = ingest_text("Thứ Ba, 09/01/2024 15:30\n\nLĐLĐ tỉnh Nghệ An tổ chức hội nghị.\n", "nghe-an-tin.txt")
     source = next(graph.subjects(RDF.type, PH.SourceDocument))
     assert str(graph.value(source, DCT.date)) == "2024-01-09"
+
+
+def test_a_district_plan_numbered_by_sector_codes_names_the_office_and_its_head() -> None:
+    """Regression: in a district's '05/KH-LĐTBXH-LĐLĐ' the LĐTBXH code named no issuer, and a signature
+    'TRƯỞNG PHÒNG / LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI / name' gave the signer no post."""
+    from phoihop.namespaces import ELI, ORG
+
+    text = ("PHÒNG LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI HUYỆN MỘC CHÂU\nSố: 05/KH-LĐTBXH-LĐLĐ\nMộc Châu, ngày 15 tháng "
+            "3 năm 2024\nKẾ HOẠCH\nPhối hợp chăm lo cho người lao động năm 2024\n1. Giao Liên đoàn Lao động huyện "
+            "chủ trì, phối hợp Phòng Nội vụ thăm hỏi đoàn viên khó khăn.\nTRƯỞNG PHÒNG\nLAO ĐỘNG - THƯƠNG BINH VÀ "
+            "XÃ HỘI\n\nLò Văn Thắm\n")
+    graph = ingest_text(text, "moc-chau-ke-hoach-05.txt")
+    office = "https://w3id.org/phoihop/id/actor/son-la/huyen-moc-chau/phong-lao-dong-thuong-binh-va-xa-hoi"
+    plan = next(graph.subjects(ELI.id_local, None))
+    assert office in {str(a) for a in graph.objects(plan, ELI.passed_by)}
+    posts = {str(graph.value(m, ORG.organization)) for m in graph.subjects(ORG.member, None)}
+    assert office in posts

@@ -1356,20 +1356,37 @@ class Reader:
         codes = [issuer_suffix(number)] + issuer_suffix(number).split("-")
         for code in codes if "-" in codes[0] else codes[:1]:
             row = lookup_issuer_code(slug(code), grammar)
-            if row is None or not row.actor:
-                continue
-            kind = self.lex.issuer_kind(row.actor, self.province)
+            kind = self._sector_code(code) if row is None or not row.actor else \
+                self.lex.issuer_kind(row.actor, self.province)
             if kind is None:
                 continue
             if kind.scope != "national" and self.main_place is None:
                 continue
             place = self.main_place if kind.scope != "national" else None
+            if place is not None and place.district and kind.key.startswith("so-"):
+                place = Place(place.province)  # a Sở is the province's, even in a district's document
             actor = self.actor(kind, place)
             if actor not in found:
                 found.append(actor)
             if code == codes[0] and "-" in code:
                 found.clear()  # the whole suffix names one body; prefer the split below
         return found
+
+    def _sector_code(self, code: str) -> ActorKind | None:
+        """'LĐTBXH' in '05/KH-LĐTBXH-LĐLĐ': the local department of that sector (sectors.csv abbreviations) —
+        a Phòng when the document is a district's, else a Sở; 'SLĐTBXH' is always the Sở."""
+        place = self.main_place
+        for name, name_en, abbr in self.lex.sectors:
+            if not abbr:
+                continue
+            if slug(code) == slug(abbr):
+                head = "Phòng" if place is not None and place.district else "Sở"
+            elif slug(code) == "s" + slug(abbr):
+                head = "Sở"
+            else:
+                continue
+            return sector_kind(head, name, name_en, self.lex)
+        return None
 
     def find_laws(self) -> None:
         toks = self.tokens
@@ -1918,6 +1935,17 @@ class Reader:
         body = self.mention_at.get(k)
         return (role, body) if body is not None and body.last == last else (None, None)
 
+    def _signed_sector(self, role: Role | None, sector: tuple[str, str] | None) -> Actor | None:
+        """The office a sector line under a title names: 'Trưởng phòng' heads a Phòng, 'Bộ trưởng' a Bộ,
+        other titles a Sở."""
+        if role is None or sector is None:
+            return None
+        title = role.label_vi.lower()
+        head = "Phòng" if "phòng" in title else "Bộ" if "bộ" in title else "Sở"
+        kind = sector_kind(head, sector[0], sector[1], self.lex)
+        place = self.main_place if head == "Phòng" else Place(self.province) if self.province else None
+        return self.actor(kind, None if head == "Bộ" else place)
+
     def _signatures(self) -> None:
         """'TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH / Nguyễn Văn A', 'BỘ TRƯỞNG BỘ Y TẾ / Tạ Quang Vinh': the signer, with
         the title and body read from up to three lines above the name, nearest first."""
@@ -1929,10 +1957,16 @@ class Reader:
                 continue  # not a line holding only a name
             role: Role | None = None
             org: Mention | None = None
+            sector: tuple[str, str] | None = None  # 'TRƯỞNG PHÒNG / LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI'
             signed = False
             for s2, e2 in reversed(lines[max(0, idx - 3):idx]):
                 sign = _SIGN_LINE.match(self.text[s2:e2])
                 line_role, line_org = self._line_parts(s2, e2)
+                k = self.tok_index(s2)
+                hit = self.lex.sector_trie.match(self.tokens, k)
+                if hit and k + hit[0] == self.tok_index(e2):
+                    sector = sector or hit[1]  # type: ignore[assignment]
+                    continue
                 if not sign and line_role is None and line_org is None:
                     break
                 role, org = role or line_role, org or line_org
@@ -1944,8 +1978,9 @@ class Reader:
                 continue
             person = self._person(i, n)
             person.signed = True
-            if role is not None and org is not None:
-                self._add_posts(person, [Post(role, org.actor, (s, e))])
+            body = org.actor if org is not None else self._signed_sector(role, sector)
+            if role is not None and body is not None:
+                self._add_posts(person, [Post(role, body, (s, e))])
             if self.own is not None and person.name not in self.own.signatories:
                 self.own.signatories.append(person.name)
 
