@@ -141,9 +141,9 @@ def test_a_district_plan_numbered_by_sector_codes_names_the_office_and_its_head(
     from phoihop.namespaces import ELI, ORG
 
     text = ("PHÒNG LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI HUYỆN MỘC CHÂU\nSố: 05/KH-LĐTBXH-LĐLĐ\nMộc Châu, ngày 15 tháng "
-            "3 năm 2024\nKẾ HOẠCH\nPhối hợp chăm lo cho người lao động năm 2024\n1. Giao Liên đoàn Lao động huyện "
-            "chủ trì, phối hợp Phòng Nội vụ thăm hỏi đoàn viên khó khăn.\nTRƯỞNG PHÒNG\nLAO ĐỘNG - THƯƠNG BINH VÀ "
-            "XÃ HỘI\n\nLò Văn Thắm\n")
+            "3 năm 2024\nKẾ HOẠCH\nPhối hợp chăm lo cho người lao động tỉnh Sơn La năm 2024\n1. Giao Liên đoàn "
+            "Lao động huyện chủ trì, phối hợp Phòng Nội vụ thăm hỏi đoàn viên khó khăn.\nTRƯỞNG PHÒNG\n"
+            "LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI\n\nLò Văn Thắm\n")
     graph = ingest_text(text, "moc-chau-ke-hoach-05.txt")
     office = "https://w3id.org/phoihop/id/actor/son-la/huyen-moc-chau/phong-lao-dong-thuong-binh-va-xa-hoi"
     plan = next(graph.subjects(ELI.id_local, None))
