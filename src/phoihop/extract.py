@@ -2136,8 +2136,10 @@ class Reader:
                 leads = [m.committer for m in g]
                 break
         opening = self._cue_positions(first, min(last, first + 3), (*_LEAD_CUES, *_JOINT_CUES, *_ACTION_CUES))
+        joint = len(defaults) > 1 and any(s in low[:16] for s in _JOINT_SUBJECTS)  # "4. Hai bên phối hợp …"
         if not leads and opening and not any(g[0].first < opening[0] for g in groups):
-            leads = list(inherited or defaults)  # "Phối hợp chỉ đạo X …": the parties act, X is directed
+            # "Phối hợp chỉ đạo X …": the parties act, X is directed; "Hai bên …" is both parties, not the last lead
+            leads = list(defaults if joint else inherited or defaults)
         if not leads:
             for k in self._cue_positions(first, last, (*_LEAD_CUES, *_JOINT_CUES)):
                 if self.tokens[k].low == "chủ" and k + 2 < len(self.tokens) and self.tokens[k + 2].low in (
@@ -2206,8 +2208,8 @@ class Reader:
         for unit in self._leaves(self._units()):
             programme = self._programme_for(unit.start, agreements)
             ins = self.instruments.get(programme) if programme else None
-            defaults = unit.section_actor or [a.acts_for or a.iri for a in (ins.parties if ins else [])] \
-                or headline_subjects[:1]
+            sides = (ins.parties or (ins.issuers if ins.own else [])) if ins else []  # a joint plan: its issuers
+            defaults = unit.section_actor or [a.acts_for or a.iri for a in sides] or headline_subjects[:1]
             inherited = None
             if unit.head is not None:
                 head_roles = self._roles(_Unit(*unit.head, None, False), [])
