@@ -326,13 +326,17 @@ class Lexicon:
         g = _scheme("topic.ttl")
         self.topics: dict[str, tuple[str, str]] = {}
         self.topic_trie = Trie()
+        weights: dict[tuple[str, str], int] = {}  # (phrase, topic) -> weight; a keyword row may raise a label's 2
         for concept in g.subjects(RDF.type, SKOS.Concept):
             code = str(concept).rsplit("/", 1)[-1]
             self.topics[code] = (_pref(g, concept, "vi"), _pref(g, concept, "en"))
             for label in _labels(g, concept, "vi"):
-                self.topic_trie.add(label, (code, 2))
+                weights[(label.lower(), code)] = max(weights.get((label.lower(), code), 0), 2)
         for row in _read_csv("topic_keywords.csv"):
-            self.topic_trie.add(row["keyword"], (row["topic"], int(row["weight"])))
+            key = (row["keyword"].lower(), row["topic"])
+            weights[key] = int(row["weight"]) if key not in weights else max(weights[key], int(row["weight"]))
+        for (phrase, code), weight in sorted(weights.items()):
+            self.topic_trie.add(phrase, (code, weight))
         g = _scheme("role.ttl")
         self.role_trie = Trie()
         for concept in g.subjects(RDF.type, SKOS.Concept):
@@ -1335,7 +1339,11 @@ class Reader:
             if fresh:
                 ins.confidence = 0.7  # identified by its subject: an inference, not a citation by number
                 ins.date, ins.year = known.date, known.date.year  # the subject names the edition
-            span = (toks[i].start, toks[i + n - 1].end)
+            self.cited_tokens.update(range(i, i + n))  # "Công đoàn Việt Nam" in the subject is no party
+            start = i - 1 if i and toks[i - 1].low == "về" else i
+            before = self._doctype_before(start)  # 'Nghị quyết “về đổi mới …”': the type word too
+            start = before[0] if before else start
+            span = (toks[start].start, toks[i + n - 1].end)
             ins.spans.append((*span, self.text[span[0]:span[1]]))
             self.instrument_refs.append((*span, ins.key))
             i += n
@@ -2244,8 +2252,16 @@ class Reader:
         return out
 
     def _topic(self, first: int, last: int) -> str:
+        """The best-scoring topic of the task's own words: names of bodies ('Phòng Tài chính - Kế hoạch') and
+        subjects of cited instruments say nothing about what the task is."""
+        named = set(self.cited_tokens)
+        for m in self.mentions:  # a capitalised name; 'chính sách bảo hiểm xã hội' in lower case is the topic
+            if m.last > first and m.first < last and self.tokens[m.first].text[:1].isupper():
+                named.update(range(m.first, m.last))
         scores: dict[str, int] = {}
         for i in range(first, last):
+            if i in named:
+                continue
             hit = self.lex.topic_trie.match(self.tokens, i)
             if hit:
                 code, weight = hit[1]  # type: ignore[misc]
