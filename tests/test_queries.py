@@ -277,3 +277,12 @@ def test_json_answers_are_read_leniently_where_stores_stray() -> None:
                             "value": "1" }} ] } }"""
     assert results_from_json(virtuoso_ask, "ask").boolean is True
     assert results_from_json(b'{"head": {}, "boolean": false}', "ask").boolean is False
+
+
+def test_a_parameter_fills_every_values_clause_of_it() -> None:
+    """Regression: only the first VALUES ?node was bound, so a query repeating it inside an OPTIONAL (for
+    speed) would have mixed the given node with the default one."""
+    query = find_query("evidence-of-node")
+    text = bind(query, {"node": "<http://example.org/x>"})
+    assert text.count("<http://example.org/x>") == 2
+    assert "163-ctr" not in text.split("WHERE", 1)[1]

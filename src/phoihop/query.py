@@ -237,7 +237,10 @@ def _values_clause(name: str) -> re.Pattern:
 
 
 def bind(query: NamedQuery, values: Mapping[str, Any]) -> str:
-    """The query text with each given parameter's VALUES list replaced by the value, typed and escaped."""
+    """The query text with each given parameter's VALUES lists replaced by the value, typed and escaped.
+
+    A parameter may have several VALUES clauses: repeating one inside an OPTIONAL lets the store bind it
+    there too (pyoxigraph otherwise reads the whole OPTIONAL pattern before joining)."""
     declared = {p.name: p for p in query.parameters}
     text = query.text
     for name, value in values.items():
@@ -246,8 +249,7 @@ def bind(query: NamedQuery, values: Mapping[str, Any]) -> str:
             known = ", ".join(declared) or "none"
             raise UsageError(f"{query.name} has no parameter {name!r} (its parameters: {known})")
         term = sparql_term(value, param.type)
-        text, count = _values_clause(name).subn(lambda m, t=term: f"{m.group(1)} {t} {m.group(3)}", text,
-                                                count=1)
+        text, count = _values_clause(name).subn(lambda m, t=term: f"{m.group(1)} {t} {m.group(3)}", text)
         if not count:
             raise InputError(f"parameter {name} is declared but the query has no `VALUES ?{name} {{ ... }}`",
                              path=query.path or query.name)
