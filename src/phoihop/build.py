@@ -117,40 +117,63 @@ def class_counts(store: ox.Store) -> dict[str, int]:
             for row in store.query(query, use_default_graph_as_union=True)}
 
 
-def write_outputs(store: ox.Store, out_dir: Path) -> tuple[list[Path], int]:
-    """Write dist/phoihop.ttl (union graph) and dist/phoihop.trig (named graphs), replacing both at once;
-    returns the paths and the number of triples in the union.
+@dataclass
+class StagedOutputs:
+    """dist/ files written under temporary names, waiting to replace the old ones (or to be thrown away)."""
+
+    targets: list[Path]
+    temps: list[str]
+    triples: int
+
+    def publish(self) -> list[Path]:
+        for tmp, target in zip(self.temps, self.targets, strict=True):
+            os.replace(tmp, target)
+        return self.targets
+
+    def discard(self) -> None:
+        for tmp in self.temps:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+
+
+def stage_outputs(store: ox.Store, out_dir: Path) -> StagedOutputs:
+    """Write the union graph (Turtle) and the named graphs (TriG) beside dist/'s files, under temporary names.
 
     The TriG dump is native and runs in a thread beside the Turtle writer, which is Python-paced.
     """
     with output_errors(out_dir):  # a file where dist/ should be, no permission: exit 2, not a crash
         out_dir.mkdir(parents=True, exist_ok=True)
-    targets = [out_dir / "phoihop.ttl", out_dir / "phoihop.trig"]
-    temps: list[str] = []
+    staged = StagedOutputs([out_dir / "phoihop.ttl", out_dir / "phoihop.trig"], [], 0)
     try:
-        for target in targets:
+        for target in staged.targets:
             with output_errors(out_dir):
                 fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=out_dir)
             os.fchmod(fd, new_file_mode())  # mkstemp's 0600 would make dist/ private to its builder
             os.close(fd)
-            temps.append(tmp)
-        count = [0]
+            staged.temps.append(tmp)
 
         def counted() -> Iterator[ox.Triple]:
             for triple in union_graph(store):
-                count[0] += 1
+                staged.triples += 1
                 yield triple
         with ThreadPoolExecutor(max_workers=1) as pool:
-            trig = pool.submit(store.dump, temps[1], format=ox.RdfFormat.TRIG, prefixes=PREFIX_MAP)
-            ox.serialize(counted(), temps[0], format=ox.RdfFormat.TURTLE, prefixes=PREFIX_MAP)
+            trig = pool.submit(store.dump, staged.temps[1], format=ox.RdfFormat.TRIG, prefixes=PREFIX_MAP)
+            ox.serialize(counted(), staged.temps[0], format=ox.RdfFormat.TURTLE, prefixes=PREFIX_MAP)
             trig.result()
-        for tmp, target in zip(temps, targets, strict=True):
-            os.replace(tmp, target)
+    except BaseException:
+        staged.discard()
+        raise
+    return staged
+
+
+def write_outputs(store: ox.Store, out_dir: Path) -> tuple[list[Path], int]:
+    """Write dist/phoihop.ttl and dist/phoihop.trig, replacing both at once; returns the paths and the
+    number of triples in the union."""
+    staged = stage_outputs(store, out_dir)
+    try:
+        return staged.publish(), staged.triples
     finally:
-        for tmp in temps:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-    return targets, count[0]
+        staged.discard()  # whatever publish did not move
 
 
 def _row_text(row: dict[str, str]) -> str:
@@ -172,6 +195,28 @@ def write_report(report: ValidationReport, checks: list[CheckOutcome], out_dir: 
     return path
 
 
+def _validate(store: ox.Store, out_dir: Path, shacl_engine: str, result: BuildResult) -> None:
+    """Shapes and check queries; the report is always written fresh; DataInvalid when anything fails."""
+    tick = time.perf_counter()
+    result.report = validate_store(store, engine=shacl_engine)
+    result.checks = run_checks(store)
+    result.seconds["validate"] = time.perf_counter() - tick
+    failed = [c for c in result.checks if c.rows]
+    log.info("validation: %s; %d check queries, %d failed (%.2f s)",
+             "conforms" if result.report.conforms else "violations", len(result.checks), len(failed),
+             result.seconds["validate"])
+    path = write_report(result.report, result.checks, out_dir)  # always fresh: never a stale verdict
+    if not result.report.conforms or failed:
+        summary = result.report.to_text(limit=10)
+        for check in failed:  # with its first rows: a conflict names the node and both values
+            summary += f"\ncheck {check.name}: {len(check.rows)} rows ({check.title})"
+            summary += "".join(f"\n  {_row_text(row)}" for row in check.rows[:3])
+        log.error("%s", summary)
+        problems = len(result.report.violations) + sum(len(c.rows) for c in failed)
+        raise DataInvalid(f"the graph does not conform ({problems} problems); nothing written; "
+                          f"full report: {path}")
+
+
 def build(data: list[Path] | None = None, out_dir: Path = Path("dist"), validate: bool = True,
           shacl_engine: str = "sparql") -> BuildResult:
     """Run the whole pipeline; raise DataInvalid (and write only the report) when the graph does not conform."""
@@ -187,28 +232,22 @@ def build(data: list[Path] | None = None, out_dir: Path = Path("dist"), validate
     result.inference = infer(store)
     result.seconds["infer"] = time.perf_counter() - tick
 
-    if validate:
-        tick = time.perf_counter()
-        result.report = validate_store(store, engine=shacl_engine)
-        result.checks = run_checks(store)
-        result.seconds["validate"] = time.perf_counter() - tick
-        failed = [c for c in result.checks if c.rows]
-        log.info("validation: %s; %d check queries, %d failed (%.2f s)",
-                 "conforms" if result.report.conforms else "violations", len(result.checks), len(failed),
-                 result.seconds["validate"])
-        path = write_report(result.report, result.checks, out_dir)  # always fresh: never a stale verdict
-        if not result.report.conforms or failed:
-            summary = result.report.to_text(limit=10)
-            for check in failed:  # with its first rows: a conflict names the node and both values
-                summary += f"\ncheck {check.name}: {len(check.rows)} rows ({check.title})"
-                summary += "".join(f"\n  {_row_text(row)}" for row in check.rows[:3])
-            log.error("%s", summary)
-            problems = len(result.report.violations) + sum(len(c.rows) for c in failed)
-            raise DataInvalid(f"the graph does not conform ({problems} problems); nothing written; "
-                              f"full report: {path}")
-
     tick = time.perf_counter()
-    result.outputs, result.triples = write_outputs(store, out_dir)
-    result.seconds["write"] = time.perf_counter() - tick
+    with output_errors(out_dir):  # before the report or the outputs are written into it
+        out_dir.mkdir(parents=True, exist_ok=True)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # the outputs are written (under temporary names) while the graph is validated: on 2 cores the Python-
+        # paced Turtle writer and the native validation queries overlap; a failed check throws them away
+        staging = pool.submit(stage_outputs, store, out_dir)
+        try:
+            if validate:
+                _validate(store, out_dir, shacl_engine, result)
+        except BaseException:
+            with contextlib.suppress(Exception):
+                staging.result().discard()
+            raise
+        staged = staging.result()
+    result.outputs, result.triples = staged.publish(), staged.triples
+    result.seconds["write"] = time.perf_counter() - tick - result.seconds.get("validate", 0.0)
     result.counts = class_counts(store)
     return result
