@@ -66,6 +66,7 @@ def test_violation_writes_nothing_but_the_report(tmp_path) -> None:
     assert "validation-report.txt" in str(info.value)
     assert (tmp_path / "phoihop.ttl").read_text(encoding="utf-8") == "previous"
     assert not (tmp_path / "phoihop.trig").exists()
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]  # staged outputs thrown away
     report = (tmp_path / "validation-report.txt").read_text(encoding="utf-8")
     assert "ph:leadActor" in report
 
