@@ -92,3 +92,14 @@ def test_missing_built_graph_is_explained(tmp_path, monkeypatch) -> None:
 def test_unreachable_endpoint_is_a_store_error() -> None:
     result = run("posts-held", "--endpoint", "http://127.0.0.1:9/sparql", "--timeout", "5")
     assert result.exit_code == 3 and "127.0.0.1:9" in result.output
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_max_rows_refuses_a_larger_answer_and_passes_a_smaller_one(engine: str, tmp_path) -> None:
+    out = tmp_path / "pairs.csv"
+    small = run("coordination-pairs", *ON_FIXTURE, "--engine", engine, "--max-rows", "1", "-o", str(out))
+    assert small.exit_code == 2, small.output
+    assert "too large: more than 1 rows" in small.output and "Traceback" not in small.output
+    assert not out.exists()  # nothing half-written
+    big = run("coordination-pairs", *ON_FIXTURE, "--engine", engine, "--max-rows", "10000", "-f", "csv")
+    assert big.exit_code == 0 and len(big.output.strip().splitlines()) > 2, big.output

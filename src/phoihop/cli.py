@@ -170,10 +170,12 @@ def ingest_cmd(files: tuple[str, ...], out: str, base: Path | None, max_mb: int)
 @click.option("-g", "--graph", "graphs", multiple=True, type=click.Path(path_type=Path),
               help="RDF files or folders to query (default: dist/phoihop.trig).")
 @click.option("--timeout", type=float, metavar="SECONDS", help="Give up after this long (exit 2).")
+@click.option("--max-rows", type=click.IntRange(min=1), metavar="N",
+              help="Refuse (exit 2) an answer with more rows or triples than this, instead of printing it.")
 @click.option("-o", "--out", default="-", show_default=True, help="Write the results here.")
 def query_cmd(target: str | None, params: tuple[str, ...], fmt: str | None, list_only: bool,
               endpoint: str | None, engine: str, graphs: tuple[Path, ...], timeout: float | None,
-              out: str) -> None:
+              max_rows: int | None, out: str) -> None:
     """Run a named query, a .rq file or SPARQL from stdin on the graph.
 
     \b
@@ -183,12 +185,13 @@ def query_cmd(target: str | None, params: tuple[str, ...], fmt: str | None, list
       phoihop query actor-commitments -p actor=id:actor/ha-noi/lien-doan-lao-dong
       echo 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' | phoihop query -
       phoihop query coordination-pairs --endpoint http://127.0.0.1:7878/sparql
+      phoihop query - --max-rows 1000 < big.rq
     """
     from .query import run_command
 
     stdin_text = sys.stdin.read() if target == "-" else None
     run_command(target, stdin_text=stdin_text, params=params, fmt=fmt, list_only=list_only, endpoint=endpoint,
-                engine=engine, graphs=graphs, timeout=timeout, out=out)
+                engine=engine, graphs=graphs, timeout=timeout, max_rows=max_rows, out=out)
 
 
 # --- serve ---

@@ -561,13 +561,14 @@ class OxigraphBackend:
 
     name = "oxigraph"
 
-    def __init__(self, store: ox.Store):
+    def __init__(self, store: ox.Store, max_rows: int | None = None):
         self.store = store
+        self.max_rows = max_rows  # read no further than this: a huge answer is refused, not held in memory
 
     def run(self, text: str, source: str) -> Results:
         try:
             answer = self.store.query(text, use_default_graph_as_union=True, prefixes=PREFIX_MAP)
-            return results_from_ox(answer, query_form(text))
+            return results_from_ox(answer, query_form(text), self.max_rows)
         except SyntaxError as err:
             raise syntax_error(err, source) from None
         except OSError as err:
@@ -805,7 +806,7 @@ ENGINES = ("oxigraph", "rdflib")
 
 def open_graph(paths: Sequence[str | Path] | str | Path | None = None, engine: str = "oxigraph",
                endpoint: str | None = None, timeout: float | None = None,
-               folder: Path | None = None) -> Phoihop:
+               folder: Path | None = None, max_rows: int | None = None) -> Phoihop:
     """Load the built graph (or the given files) into an engine, or connect to a SPARQL endpoint.
 
     >>> g = open_graph("dist/phoihop.trig")             # doctest: +SKIP
@@ -819,7 +820,7 @@ def open_graph(paths: Sequence[str | Path] | str | Path | None = None, engine: s
         paths = [paths]
     store = load_store(paths)
     if engine == "oxigraph":
-        return Phoihop(OxigraphBackend(store), folder)
+        return Phoihop(OxigraphBackend(store, max_rows), folder)
     if engine == "rdflib":
         return Phoihop(RdflibBackend(store), folder)
     raise UsageError(f"unknown engine {engine!r} (one of {', '.join(ENGINES)})")
@@ -841,7 +842,7 @@ def describe_queries(folder: Path | None = None) -> str:
 def run_command(target: str | None, *, stdin_text: str | None = None, params: Iterable[str] = (),
                 fmt: str | None = None, list_only: bool = False, endpoint: str | None = None,
                 engine: str = "oxigraph", graphs: Sequence[Path] = (), timeout: float | None = None,
-                out: str | Path = "-") -> int:
+                max_rows: int | None = None, out: str | Path = "-") -> int:
     """`phoihop query`: list the library, or run one query and write its results; returns the row count."""
     from .atomic import atomic_write
 
@@ -853,13 +854,15 @@ def run_command(target: str | None, *, stdin_text: str | None = None, params: It
         raise UsageError("name a query, a .rq file or - for stdin (`phoihop query --list` shows the names)")
     if fmt is not None and fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
-    graph = open_graph(list(graphs) or None, engine=engine, endpoint=endpoint, timeout=timeout)
+    graph = open_graph(list(graphs) or None, engine=engine, endpoint=endpoint, timeout=timeout, max_rows=max_rows)
     bound = parse_params(params)
     if target == "-":
         query = parse_header(stdin_text or "", "<stdin>")
         results = graph.run_text(bind(query, bound), query.name, timeout)
     else:
         results = graph.query(target, timeout=timeout, **bound)
+    if max_rows is not None and len(results) > max_rows:  # engines that cannot stop early: refuse after
+        raise ResultTooLarge(f"the result is too large: more than {max_rows} rows or triples")
     text = results.serialize(fmt or ("turtle" if results.is_graph else "table"))
     with atomic_write(out) as handle:
         handle.write(text)
