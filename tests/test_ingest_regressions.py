@@ -150,3 +150,17 @@ def test_a_district_plan_numbered_by_sector_codes_names_the_office_and_its_head(
     assert office in {str(a) for a in graph.objects(plan, ELI.passed_by)}
     posts = {str(graph.value(m, ORG.organization)) for m in graph.subjects(ORG.member, None)}
     assert office in posts
+
+
+def test_a_clause_after_a_semicolon_keeps_the_joint_subject() -> None:
+    """Regression: in 'hai bên phối hợp …; định kỳ 6 tháng tổ chức giao ban' the second clause lost its
+    subject (the first clause's roles were read without the programme's parties) and was dropped."""
+    text = ("Hà Tĩnh: ký kết chương trình phối hợp\n"  # a headline: the first line is not read for tasks
+            "UBND tỉnh Hà Tĩnh và LĐLĐ tỉnh ký Chương trình phối hợp giai đoạn 2024-2028. Theo Chương trình, "
+            "hai bên phối hợp tuyên truyền pháp luật lao động; định kỳ 6 tháng tổ chức giao ban.\n")
+    graph = ingest_text(text, "ha-tinh-tin.txt")
+    six = [c for c in graph.subjects(RDF.type, PH.Commitment)
+           if any(str(f).endswith("/every-6-months") for f in graph.objects(c, PH.frequency))]
+    assert len(six) == 1
+    leads = {str(a).rsplit("/", 1)[-1] for a in graph.objects(six[0], PH.leadActor)}
+    assert leads == {"uy-ban-nhan-dan", "lien-doan-lao-dong"}

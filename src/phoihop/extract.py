@@ -2220,7 +2220,7 @@ class Reader:
             defaults = unit.section_actor or [a.acts_for or a.iri for a in sides] or headline_subjects[:1]
             inherited = None
             if unit.head is not None:
-                head_roles = self._roles(_Unit(*unit.head, None, False), [])
+                head_roles = self._roles(_Unit(*unit.head, None, False), defaults)  # "hai bên …; …"
                 inherited = head_roles[0] if head_roles else None
             roles = self._roles(unit, defaults, inherited)
             if roles is None:
