@@ -156,8 +156,9 @@ def test_a_clause_after_a_semicolon_keeps_the_joint_subject() -> None:
     """Regression: in 'hai bên phối hợp …; định kỳ 6 tháng tổ chức giao ban' the second clause lost its
     subject (the first clause's roles were read without the programme's parties) and was dropped."""
     text = ("Hà Tĩnh: ký kết chương trình phối hợp\n"  # a headline: the first line is not read for tasks
-            "UBND tỉnh Hà Tĩnh và LĐLĐ tỉnh ký Chương trình phối hợp giai đoạn 2024-2028. Theo Chương trình, "
-            "hai bên phối hợp tuyên truyền pháp luật lao động; định kỳ 6 tháng tổ chức giao ban.\n")
+            "UBND tỉnh Hà Tĩnh và LĐLĐ tỉnh ký Chương trình phối hợp giai đoạn 2024-2028.\n\nTheo Chương trình mới, "
+            "hai bên phối hợp tuyên truyền, quán triệt Nghị quyết “về đổi mới tổ chức và hoạt động của Công đoàn "
+            "Việt Nam trong tình hình mới” đến đoàn viên; định kỳ 6 tháng tổ chức giao ban.\n")
     graph = ingest_text(text, "ha-tinh-tin.txt")
     six = [c for c in graph.subjects(RDF.type, PH.Commitment)
            if any(str(f).endswith("/every-6-months") for f in graph.objects(c, PH.frequency))]
