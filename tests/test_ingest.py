@@ -432,18 +432,6 @@ def test_cli_base_option(tmp_path: Path) -> None:
     assert "https://example.org/ldld-tn" in result.stdout
 
 
-def _bad_inputs(tmp: Path) -> list[tuple[str, bytes]]:
-    return [
-        ("empty.txt", b""),
-        ("blank.txt", b"  \n\t\n"),
-        ("binary.txt", b"\x7fELF\x02\x01\x01\x00\x00\x00\x00" * 20),
-        ("scan.pdf", b"%PDF-1.7\n%\xe2\xe3\n1 0 obj"),
-        ("picture.txt", b"\x89PNG\r\n\x1a\n\x00\x00"),
-        ("doc.docx", b"PK\x03\x04\x14\x00\x06\x00"),
-        ("tcvn3.txt", "Uû ban nh©n d©n tØnh BÕn Tre vµ Liªn ®oµn Lao ®éng tØnh ".encode("cp1252") * 5),
-    ]
-
-
 BAD_INPUTS = [
     ("empty.txt", b""),
     ("blank.txt", b"  \n\t\n"),

@@ -1250,10 +1250,9 @@ class Reader:
                 end += dm.end()
                 rest = self.text[end:end + 400]
             im = _ISSUER_PREFIX.match(rest)
-            self.instrument_refs.append((start, m.end(), ins.key))
+            self._cite(ins, start, m.end())
             self._pending_issuers.append((ins.key, end + im.end() if im else None, end))
             self.law_tokens.update(range(self.tok_index(m.start()), self.tok_index(m.end())))  # codes, not bodies
-            ins.spans.append((start, m.end(), self.text[start:m.end()]))
 
     def _attach_details(self) -> None:
         """After actors are known: issuers ('của X'), subjects ('về ...') and IRIs of numbered instruments."""
@@ -1283,6 +1282,11 @@ class Reader:
                     if actor.place and actor.place.path and not actor.place.is_nation:
                         area = "-".join(actor.place.path)
                 ins.iri_issuer = issuer_key(ins.number, area or self._issuer_area())
+
+    def _cite(self, ins: Instrument, start: int, end: int) -> None:
+        """The text cites `ins` at [start, end): its evidence, and a reference that tasks and bases can use."""
+        ins.spans.append((start, end, self.text[start:end]))
+        self.instrument_refs.append((start, end, ins.key))
 
     def _numbered_parties(self, ins: Instrument, pos: int) -> int:
         """'Chương trình phối hợp số 08/CTrPH-UBND-LĐLĐ ngày … giữa X và Y giai đoạn 2022-2026': the parties
@@ -1343,9 +1347,7 @@ class Reader:
             start = i - 1 if i and toks[i - 1].low == "về" else i
             before = self._doctype_before(start)  # 'Nghị quyết “về đổi mới …”': the type word too
             start = before[0] if before else start
-            span = (toks[start].start, toks[i + n - 1].end)
-            ins.spans.append((*span, self.text[span[0]:span[1]]))
-            self.instrument_refs.append((*span, ins.key))
+            self._cite(ins, toks[start].start, toks[i + n - 1].end)
             i += n
 
     def _subject(self, start: int) -> str | None:
@@ -1364,24 +1366,24 @@ class Reader:
         codes = [issuer_suffix(number)] + issuer_suffix(number).split("-")
         for code in codes if "-" in codes[0] else codes[:1]:
             row = lookup_issuer_code(slug(code), grammar)
-            kind = self._sector_code(code) if row is None or not row.actor else \
-                self.lex.issuer_kind(row.actor, self.province)
-            if kind is None:
+            actor = self._sector_code(code) if row is None or not row.actor else self._coded_issuer(row.actor)
+            if actor is None:
                 continue
-            if kind.scope != "national" and self.main_place is None:
-                continue
-            place = self.main_place if kind.scope != "national" else None
-            if place is not None and place.district and kind.key.startswith("so-"):
-                place = Place(place.province)  # a Sở is the province's, even in a district's document
-            actor = self.actor(kind, place)
             if actor not in found:
                 found.append(actor)
             if code == codes[0] and "-" in code:
                 found.clear()  # the whole suffix names one body; prefer the split below
         return found
 
-    def _sector_code(self, code: str) -> ActorKind | None:
-        """'LĐTBXH' in '05/KH-LĐTBXH-LĐLĐ': the local department of that sector (sectors.csv abbreviations) —
+    def _coded_issuer(self, key: str) -> Actor | None:
+        """The body an issuers.csv row names, in the document's place when it is a local body."""
+        kind = self.lex.issuer_kind(key, self.province)
+        if kind is None or (kind.scope != "national" and self.main_place is None):
+            return None
+        return self.actor(kind, self.main_place if kind.scope != "national" else None)
+
+    def _sector_code(self, code: str) -> Actor | None:
+        """'LĐTBXH' in '05/KH-LĐTBXH-LĐLĐ': the local office of that sector (sectors.csv abbreviations) —
         a Phòng when the document is a district's, else a Sở; 'SLĐTBXH' is always the Sở."""
         place = self.main_place
         for name, name_en, abbr in self.lex.sectors:
@@ -1393,8 +1395,17 @@ class Reader:
                 head = "Sở"
             else:
                 continue
-            return sector_kind(head, name, name_en, self.lex)
+            return self._office(head, name, name_en)
         return None
+
+    def _office(self, head: str, name: str, name_en: str) -> Actor | None:
+        """The office of a sector under a head word: a Bộ is national, a Sở the province's (even in a district's
+        document), a Phòng the document's district's; None when that place is unknown."""
+        kind = sector_kind(head, name, name_en, self.lex)
+        if head == "Bộ":
+            return self.actor(kind, None)
+        place = self.main_place if head == "Phòng" else Place(self.province) if self.province else None
+        return self.actor(kind, place) if place is not None else None
 
     def find_laws(self) -> None:
         toks = self.tokens
@@ -1440,9 +1451,7 @@ class Reader:
                 if "n:" + number.text.upper() in self.instruments:  # the number was also read on its own
                     self._merge_instrument("n:" + number.text.upper(), key)
                 n = max(n, self.tok_index(after) - i)
-            span = (toks[i].start, toks[i + n - 1].end)
-            ins.spans.append((*span, self.text[span[0]:span[1]]))
-            self.instrument_refs.append((*span, key))
+            self._cite(ins, toks[i].start, toks[i + n - 1].end)
             self.law_tokens.update(range(i, i + n))
             i += n
         self._merge_undated_laws()
@@ -1494,9 +1503,7 @@ class Reader:
             if i and toks[i - 1].low in _PLURAL_WORDS:
                 ins, used = self._group_reference(i, n, dtype) if dtype.is_agreement else (None, 0)
                 if ins is not None:
-                    span = (toks[i - 1].start, toks[i + used - 1].end)
-                    ins.spans.append((*span, self.text[span[0]:span[1]]))
-                    self.instrument_refs.append((*span, ins.key))
+                    self._cite(ins, toks[i - 1].start, toks[i + used - 1].end)
                 i += used or 1
                 continue
             if any(k in numbered for k in range(i, i + n + 4)) or dtype.cls in ("Law", "Code", "Constitution"):
@@ -1504,9 +1511,7 @@ class Reader:
                 continue
             ins, used = self._reference(i, n, dtype)
             if ins is not None:
-                span = (toks[i].start, toks[i + used - 1].end)
-                ins.spans.append((*span, self.text[span[0]:span[1]]))
-                self.instrument_refs.append((*span, ins.key))
+                self._cite(ins, toks[i].start, toks[i + used - 1].end)
                 i += used
             else:
                 if dtype.is_agreement:
@@ -1949,10 +1954,7 @@ class Reader:
         if role is None or sector is None:
             return None
         title = role.label_vi.lower()
-        head = "Phòng" if "phòng" in title else "Bộ" if "bộ" in title else "Sở"
-        kind = sector_kind(head, sector[0], sector[1], self.lex)
-        place = self.main_place if head == "Phòng" else Place(self.province) if self.province else None
-        return self.actor(kind, None if head == "Bộ" else place)
+        return self._office("Phòng" if "phòng" in title else "Bộ" if "bộ" in title else "Sở", *sector)
 
     def _signatures(self) -> None:
         """'TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH / Nguyễn Văn A', 'BỘ TRƯỞNG BỘ Y TẾ / Tạ Quang Vinh': the signer, with

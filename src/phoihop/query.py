@@ -33,7 +33,7 @@ import pyoxigraph as ox
 
 from .errors import InputError, QueryTimeout, StoreError, UsageError
 from .resources import project_root, queries_dir
-from .store import PREFIX_MAP, expand_inputs, parse_file, to_ox_term, to_rdflib_term
+from .store import PREFIX_MAP, expand_inputs, load_file, to_ox_term, to_rdflib_term
 
 log = logging.getLogger("phoihop.query")
 
@@ -522,13 +522,17 @@ def _one_line(message: str, width: int = 200) -> str:
 class ResultTooLarge(UsageError):
     """A query answered with more rows than the caller allows."""
 
+    @classmethod
+    def over(cls, max_rows: int) -> ResultTooLarge:
+        return cls(f"the result is too large: more than {max_rows} rows or triples")
+
 
 def _take(items, max_rows: int | None) -> list:
     rows = []
     for item in items:
         rows.append(item)
         if max_rows is not None and len(rows) > max_rows:
-            raise ResultTooLarge(f"the result is too large: more than {max_rows} rows or triples")
+            raise ResultTooLarge.over(max_rows)
     return rows
 
 
@@ -737,7 +741,7 @@ def load_store(paths: Sequence[str | Path] | None = None) -> ox.Store:
     """The given RDF files (or folders), or the built graph, in one pyoxigraph store."""
     store = ox.Store()
     for path in expand_inputs(paths) if paths else default_graph_files():
-        store.bulk_extend(parse_file(path))
+        load_file(store, path)
     return store
 
 
@@ -862,7 +866,7 @@ def run_command(target: str | None, *, stdin_text: str | None = None, params: It
     else:
         results = graph.query(target, timeout=timeout, **bound)
     if max_rows is not None and len(results) > max_rows:  # engines that cannot stop early: refuse after
-        raise ResultTooLarge(f"the result is too large: more than {max_rows} rows or triples")
+        raise ResultTooLarge.over(max_rows)
     text = results.serialize(fmt or ("turtle" if results.is_graph else "table"))
     with atomic_write(out) as handle:
         handle.write(text)

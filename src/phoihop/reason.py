@@ -33,7 +33,7 @@ import rdflib
 
 from .errors import PhoihopError
 from .namespaces import OWL
-from .store import add_rdflib_graph, expand_inputs, parse_file, union_triples
+from .store import add_rdflib_graph, expand_inputs, load_file, union_triples
 
 log = logging.getLogger("phoihop.reason")
 
@@ -87,13 +87,13 @@ def _collect(source: rdflib.Graph | str | Path | Iterable[str | Path], with_onto
     store = ox.Store()
     if with_ontology:
         for path in _ontology_files():
-            store.extend(parse_file(path))
+            load_file(store, path)
     if isinstance(source, rdflib.Graph):
         add_rdflib_graph(store, source, ox.DefaultGraph())
     else:
         paths = [source] if isinstance(source, str | Path) else list(source)
         for path in expand_inputs(paths):
-            store.extend(parse_file(path))
+            load_file(store, path)
     return store
 
 

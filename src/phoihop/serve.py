@@ -36,7 +36,7 @@ from .query import (
     results_from_ox,
     uses_service,
 )
-from .store import expand_inputs, parse_file
+from .store import expand_inputs, load_file
 
 log = logging.getLogger("phoihop.serve")
 
@@ -227,7 +227,7 @@ def prepare_store(paths: Sequence[str | Path] | None, folder: Path) -> str:
     files = expand_inputs(paths) if paths else default_graph_files()
     store = ox.Store(str(folder))
     for path in files:
-        store.bulk_extend(parse_file(path))
+        load_file(store, path, bulk=True)
     store.flush()
     count = len(store)
     del store
