@@ -57,8 +57,8 @@ def test_a_bad_row_of_known_instruments_names_the_table(tmp_path, monkeypatch) -
 
     import pytest
 
-    from phoihop import extract
     from phoihop.errors import DataInvalid
+    from phoihop.extract import lexicon as extract
     from phoihop.resources import data_dir
 
     shutil.copytree(data_dir() / "lexicon", tmp_path / "lexicon")

@@ -24,7 +24,8 @@ from rdflib.namespace import FOAF, RDF, SKOS, XSD
 
 from .atomic import atomic_write
 from .errors import InputError, UsageError
-from .extract import Actor, Commitment, Event, Extraction, Instrument, Person, extract, lexicon
+from .extract import Actor, Commitment, Event, Extraction, Instrument, Person, extract
+from .extract.lexicon import lexicon
 from .gazetteer import interval
 from .iris import person_iri, slug, source_iri
 from .namespaces import DCT, ELI, ID, OA, ORG, PH, PROV, bind_all

@@ -1,0 +1,194 @@
+"""Pass `commitments`: who does what, with whom, how often, toward what target, under which programme.
+
+Reads the units of clauses.py, `mentions` and `mention_at` (who is named), `cited_tokens` (who is only named in
+a citation or post), the instruments (the programme a task belongs to and what it carries out) and `own`.
+Writes `commitments`, and `instruments` (a placeholder programme when a report's tasks have none named).
+Lead: "giao X", "X chủ trì", the subject opening the unit, the section's body ("Trách nhiệm của X"), the
+sentence's subject for later clauses, else the programme's parties. Partners: the other bodies named.
+"""
+
+from __future__ import annotations
+
+from rdflib import URIRef
+
+from ..iris import slug
+from .clauses import Unit, leaves, units
+from .document import Ctx
+from .grammar import years
+from .measures import frequencies, implemented, targets, topic
+from .records import Commitment, Instrument, Mention
+
+READS = frozenset({"mentions", "mention_at", "cited_tokens", "instruments", "instrument_refs", "coref", "own",
+                   "own_title", "actors", "date"})
+WRITES = frozenset({"commitments", "instruments"})
+
+IMPLIED = "implied"  # key of the placeholder programme of a report's tasks
+
+
+def run(c: Ctx) -> None:
+    doc, f, cues, g = c.doc, c.f, c.lex.cues, c.lex.grammar
+    agreements = _agreements(c)
+    headline_subjects = [m.committer for m in f.mentions if doc.lines and m.start < doc.lines[0][1]]
+    seen_clauses: dict[str, int] = {}
+    for unit in leaves(units(c)):
+        programme = _programme_for(c, unit.start, agreements)
+        ins = f.instruments.get(programme) if programme else None
+        sides = (ins.parties or (ins.issuers if ins.own else [])) if ins else []  # a joint plan: its issuers
+        defaults = unit.section_actor or [a.acts_for or a.iri for a in sides] or headline_subjects[:1]
+        inherited = None
+        if unit.head is not None:
+            head_roles = _roles(c, Unit(*unit.head, None, False), defaults)  # "hai bên …; …"
+            inherited = head_roles[0] if head_roles else None
+        roles = _roles(c, unit, defaults, inherited)
+        if roles is None:
+            continue
+        low = doc.low[unit.start:unit.end]
+        if not unit.listed and not cues.in_text("action", low):
+            continue
+        verbs = g.agreement_name.sub("", low)
+        if g.meeting_held.search(low) and not cues.in_text("coordinate", verbs):
+            continue  # a report of a meeting held: an event, not a commitment
+        leads, partners = roles
+        if programme is None:
+            programme = _implied_programme(c, leads)
+        f.commitments.append(_commitment(c, unit, programme, leads, partners, seen_clauses))
+
+
+def _commitment(c: Ctx, unit: Unit, programme: str, leads: list[URIRef], partners: list[URIRef],
+                seen_clauses: dict[str, int]) -> Commitment:
+    doc = c.doc
+    clause = unit.clause
+    if clause:
+        seen_clauses[clause] = seen_clauses.get(clause, 0) + 1
+        if seen_clauses[clause] > 1:
+            clause = f"{clause} ({seen_clauses[clause]})"
+    out = Commitment(programme, clause, leads, partners, (unit.start, unit.end),
+                     topic(c, doc.tok_index(unit.start), doc.tok_index(unit.end)),
+                     confidence=0.75 if unit.clause else 0.6)
+    out.frequencies = frequencies(c, unit.start, unit.end)
+    out.targets = targets(c, unit.start, unit.end, out.frequencies)
+    out.implements = implemented(c, unit.start, unit.end)
+    pm = c.lex.grammar.period.search(doc.text, unit.start, unit.end)
+    if pm:
+        out.period = years(pm)
+    return out
+
+
+def _agreements(c: Ctx) -> list[tuple[int, str]]:
+    """Where agreements that tasks may follow are named (and referred back to), in text order."""
+    f = c.f
+    found = sorted((s, key) for s, _, key in f.instrument_refs
+                   if f.instruments[key].doctype and f.instruments[key].doctype.is_agreement  # type: ignore[union-attr]
+                   and not f.instruments[key].own
+                   and not key.startswith("grp:"))  # a group is counted, not one that tasks follow
+    for s, _ in f.coref:
+        before = [key for at, key in found if at <= s]
+        if before:
+            found.append((s, before[-1]))
+    return sorted(found)
+
+
+def mention_groups(c: Ctx, first: int, last: int) -> list[list[Mention]]:
+    """Mentions in [first, last) grouped into lists ('X, Y và Z')."""
+    toks, f = c.doc.tokens, c.f
+    joiners = c.lex.cues.words("list_joiner")
+    groups: list[list[Mention]] = []
+    prev: Mention | None = None
+    for m in f.mentions:
+        if m.first < first or m.first >= last or m.first in f.cited_tokens:
+            continue
+        between = toks[prev.last:m.first] if prev else []
+        if prev is not None and len(between) <= 1 and all(t.low in joiners for t in between) \
+                and (not toks[m.first].brk or toks[m.first].gap.strip(" ") in (";", ":")):
+            groups[-1].append(m)
+        else:
+            groups.append([m])
+        prev = m
+    return groups
+
+
+def _roles(c: Ctx, unit: Unit, defaults: list[URIRef],
+           inherited: list[URIRef] | None = None) -> tuple[list[URIRef], list[URIRef]] | None:
+    doc, f, cues = c.doc, c.f, c.lex.cues
+    first, last = doc.tok_index(unit.start), doc.tok_index(unit.end)
+    groups = mention_groups(c, first, last)
+    mentioned = [m.actor.iri for g in groups for m in g if m.first not in f.cited_tokens]
+    low = doc.low[unit.start:unit.end]
+    leads = _explicit_leads(c, groups, first, last, defaults, inherited, low)
+    if not leads and inherited:
+        leads = list(inherited)
+    if not leads and (unit.listed or cues.in_text("joint_subject", low) or cues.in_text("coordinate", low[:40])):
+        leads = list(defaults)
+    if not leads:
+        return None
+    leads = list(dict.fromkeys(leads))
+    lead_set = set(leads)
+    partners = [a for a in dict.fromkeys(mentioned) if a not in lead_set and
+                (f.actors[a].acts_for not in lead_set or f.actors[a].acts_for is None)]
+    return leads, partners
+
+
+def _explicit_leads(c: Ctx, groups: list[list[Mention]], first: int, last: int, defaults: list[URIRef],
+                    inherited: list[URIRef] | None, low: str) -> list[URIRef]:
+    """The lead a unit states: 'giao X', an opening verb with no subject (the defaults), 'X chủ trì',
+    or a subject opening the unit."""
+    toks, cues = c.doc.tokens, c.lex.cues
+
+    def group_after(k: int, within: int = 2) -> list[Mention] | None:
+        return next((g for g in groups if k <= g[0].first <= k + within), None)
+
+    def group_before(k: int, within: int = 5) -> list[Mention] | None:
+        best = None
+        for g in groups:
+            if g[-1].last <= k and k - g[-1].last <= within and not any(
+                    t.brk and t.gap.strip(" ") not in (",",) for t in toks[g[-1].last:k + 1][1:]):
+                best = g
+        return best
+
+    for k in cues.positions("request", toks, first, last):
+        g = group_after(k + cues.length("request", toks, k))
+        if g:
+            return [m.committer for m in g]
+    opening = [k for kind in ("lead", "joint", "action")
+               for k in cues.positions(kind, toks, first, min(last, first + 3))]
+    joint = len(defaults) > 1 and cues.in_text("joint_subject", low[:16])  # "4. Hai bên phối hợp …"
+    if opening and not any(g[0].first < min(opening) for g in groups) and (defaults or inherited):
+        # "Phối hợp chỉ đạo X …": the parties act, X is directed; "Hai bên …" is both parties, not the last lead
+        return list(defaults if joint else inherited or defaults)
+    for k in sorted(cues.positions("lead", toks, first, last) + cues.positions("joint", toks, first, last)):
+        g = group_before(k)
+        if g:
+            return [m.committer for m in g]
+    if groups and groups[0][0].first - first <= 4 and not any(
+            t.brk for t in toks[first + 1:groups[0][0].first + 1]) and not any(
+            cues.positions(kind, toks, first, groups[0][0].first) for kind in ("lead", "joint", "request", "action")):
+        return [m.committer for m in groups[0]]
+    return []
+
+
+def _programme_for(c: Ctx, pos: int, agreements: list[tuple[int, str]]) -> str | None:
+    own = c.f.own
+    if own is not None and own.doctype is not None and (own.doctype.is_agreement or own.doctype.cls == "Plan"):
+        return own.key  # a plan's tasks are its own, whatever programme it carries out
+    before = [key for at, key in agreements if at <= pos]
+    if before:
+        return before[-1]
+    if agreements:
+        return agreements[0][1]
+    return own.key if own is not None else None
+
+
+def _implied_programme(c: Ctx, leads: list[URIRef]) -> str:
+    f, g = c.f, c.lex.grammar
+    if IMPLIED not in f.instruments:
+        stem = c.doc.stem
+        ins = Instrument(IMPLIED, "OtherInstrument", None, label_vi=g.label("tasks_vi", stem=stem),
+                         label_en=g.label("tasks_en", stem=stem), iri_issuer="tai-lieu",
+                         iri_local=slug(f"nhiem-vu-{stem}"), confidence=0.3,
+                         year=f.date.year if f.date else None)
+        dtype = c.lex.doctypes.get("KH")
+        if dtype and dtype.label_vi.lower() in c.doc.low[: c.doc.body_end]:
+            ins.doctype, ins.cls = dtype, dtype.cls
+        ins.issuers = [f.actors[a] for a in leads[:1] if a in f.actors]
+        f.instruments[IMPLIED] = ins
+    return IMPLIED
