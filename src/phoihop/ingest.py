@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import logging
+import re
 import sys
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -24,7 +26,7 @@ from rdflib.namespace import FOAF, RDF, SKOS, XSD
 
 from .atomic import atomic_write
 from .errors import InputError, UsageError
-from .extract import Actor, Commitment, Event, Extraction, Instrument, Person, extract
+from .extract import Actor, Commitment, Event, Extraction, Instrument, Metadata, Person, extract
 from .extract.lexicon import lexicon
 from .gazetteer import interval
 from .iris import person_iri, slug, source_iri
@@ -98,8 +100,9 @@ class _Builder:
     """Turns one Extraction into triples."""
 
     def __init__(self, graph: Graph, ex: Extraction, norm: Normalized, name: str, source: URIRef,
-                 base: BaseIndex):
+                 base: BaseIndex, meta: Metadata):
         self.g, self.ex, self.norm, self.name, self.source, self.base = graph, ex, norm, name, source, base
+        self.meta = meta
         self.stem = name.rsplit(".", 1)[0]
         self.iri_of: dict[URIRef, URIRef] = {}  # minted actor IRI -> IRI used (base reuse)
         self.instrument_iri: dict[str, URIRef] = {}
@@ -389,10 +392,15 @@ class _Builder:
         g.add((src, DCT.identifier, Literal(self.name)))
         g.add((src, PH.sha256, Literal(hashlib.sha256(data).hexdigest())))
         g.add((src, DCT.language, Literal("vi")))
-        if ex.title:
-            g.add((src, DCT.title, Literal(" ".join(ex.title.split()), lang="vi")))
+        title = self.meta.title or ex.title
+        if title:
+            g.add((src, DCT.title, Literal(" ".join(title.split()), lang="vi")))
         if ex.date:
             g.add((src, DCT.date, Literal(ex.date.isoformat(), datatype=XSD.date)))
+        if self.meta.source_url:
+            g.add((src, DCT.source, URIRef(self.meta.source_url)))
+        if self.meta.publisher:
+            g.add((src, DCT.publisher, Literal(self.meta.publisher, lang="vi")))
         for ins in ex.instruments.values():
             self.emit_instrument(ins)
             if ins.own and ins.issuers:
@@ -412,38 +420,99 @@ class _Builder:
         self.link_parents()
 
 
+SIDECAR_SUFFIX = ".meta.json"
+_META_KEYS = {f.name.replace("_", "-"): f.name for f in fields(Metadata)}
+
+
+def read_sidecar(path: str | Path) -> Metadata:
+    """`FILE.meta.json` next to a document: what the user knows that the text may not say.
+
+    A JSON object with any of "place", "date" (YYYY-MM-DD), "title", "source-url", "publisher"; a missing
+    sidecar is no metadata, a broken one a one-line error naming it.
+    """
+    p = Path(path)
+    try:
+        data = json.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return Metadata()
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputError(f"cannot read the metadata sidecar: {err}", path=p) from None
+    except json.JSONDecodeError as err:
+        raise InputError(f"metadata sidecar is not JSON: {err.msg}", path=p, line=err.lineno,
+                         column=err.colno) from None
+    if not isinstance(data, dict):
+        raise InputError("metadata sidecar must be one JSON object", path=p)
+    return metadata(p, **{k.replace("_", "-"): v for k, v in data.items()})
+
+
+def metadata(where: str | Path, **values: object) -> Metadata:
+    """Metadata from option-like names (place, date, title, source-url, publisher); None values are unset."""
+    unknown = sorted(k for k in values if k not in _META_KEYS)
+    if unknown:
+        raise InputError(f"unknown metadata {', '.join(unknown)} (known: {', '.join(sorted(_META_KEYS))})",
+                         path=where)
+    out: dict[str, object] = {}
+    for key, value in values.items():
+        if value is None or value == "":
+            continue
+        if not isinstance(value, str):
+            raise InputError(f"metadata {key} must be text", path=where)
+        if key == "source-url" and not re.fullmatch(r"https?://\S+", value.strip()):
+            raise InputError(f"metadata source-url {value!r} is not an http(s) URL", path=where)
+        if key == "date":
+            try:
+                out["date"] = dt.date.fromisoformat(value.strip()[:10])
+            except ValueError:
+                raise InputError(f"metadata date {value!r} is not YYYY-MM-DD", path=where) from None
+        else:
+            out[_META_KEYS[key]] = " ".join(value.split())
+    return Metadata(**out)  # type: ignore[arg-type]
+
+
+def merge_metadata(first: Metadata, second: Metadata) -> Metadata:
+    """`second` (the command line) wins over `first` (the sidecar) field by field."""
+    return replace(first, **{f.name: getattr(second, f.name) for f in fields(Metadata)
+                             if getattr(second, f.name) is not None})
+
+
 def ingest_text(text: str, name: str, base: Graph | None = None, *, data: bytes | None = None,
-                base_index: BaseIndex | None = None) -> Graph:
+                base_index: BaseIndex | None = None, meta: Metadata | None = None) -> Graph:
     """One document's text (already decoded) -> its graph. `name` is the file name used as dct:identifier."""
     original = unicodedata.normalize("NFC", text)
     if not original.strip():
         raise InputError("text is empty: nothing to ingest", path=name)
     norm = normalize_aligned(original)
     stem = Path(name).name.rsplit(".", 1)[0]
-    ex = extract(norm, original, stem)
+    meta = meta or Metadata()
+    ex = extract(norm, original, stem, meta)
     g = Graph()
     bind_all(g)
     index = base_index or BaseIndex.of(base)
     payload = data if data is not None else original.encode("utf-8")
-    _Builder(g, ex, norm, Path(name).name, source_iri(Path(name).name), index).build(payload)
+    _Builder(g, ex, norm, Path(name).name, source_iri(Path(name).name), index, meta).build(payload)
     log.info("%s: %d actors, %d instruments, %d persons, %d commitments, %d events", name, len(ex.actors),
              len(ex.instruments), len(ex.persons), len(ex.commitments), len(ex.events))
     return g
 
 
 def ingest_file(path: str | Path, base: Graph | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES,
-                base_index: BaseIndex | None = None) -> Graph:
-    """Read, decode and ingest one file; '-' reads standard input (named 'stdin.txt')."""
+                base_index: BaseIndex | None = None, meta: Metadata | None = None) -> Graph:
+    """Read, decode and ingest one file; '-' reads standard input (named 'stdin.txt').
+
+    A sidecar FILE.meta.json gives the document's metadata; `meta` (the command line) wins over it."""
+    given = meta or Metadata()
     if str(path) == "-":
         data = sys.stdin.buffer.read(max_bytes + 1)
         text = decode_bytes(data, "<stdin>", max_bytes)
-        return ingest_text(text, "stdin.txt", base, data=data, base_index=base_index)
+        return ingest_text(text, "stdin.txt", base, data=data, base_index=base_index, meta=given)
     text, data = read_text_file(path, max_bytes)
-    return ingest_text(text, Path(path).name, base, data=data, base_index=base_index)
+    sidecar = read_sidecar(f"{path}{SIDECAR_SUFFIX}")
+    return ingest_text(text, Path(path).name, base, data=data, base_index=base_index,
+                       meta=merge_metadata(sidecar, given))
 
 
 def ingest_files(paths: Iterable[str | Path], output: str | Path = "-", base_path: str | Path | None = None,
-                 max_bytes: int = DEFAULT_MAX_BYTES) -> int:
+                 max_bytes: int = DEFAULT_MAX_BYTES, meta: Metadata | None = None) -> int:
     """Ingest several files into one Turtle output (atomic; nothing is written if any input fails)."""
     paths = list(paths)
     if not paths:
@@ -459,7 +528,7 @@ def ingest_files(paths: Iterable[str | Path], output: str | Path = "-", base_pat
     out = Graph()
     bind_all(out)
     for p in paths:
-        out += ingest_file(p, base, max_bytes=max_bytes, base_index=index)
+        out += ingest_file(p, base, max_bytes=max_bytes, base_index=index, meta=meta)
     with atomic_write(output) as handle:
         handle.write(out.serialize(format="turtle"))
     log.info("%d triples from %d file(s)", len(out), len(paths))
