@@ -54,7 +54,8 @@ class Document:
 
     @classmethod
     def build(cls, norm: Normalized, original: str, stem: str, lex: Lexicon, meta: Metadata) -> Document:
-        text = norm.text
+        text = _unwrap(norm, original, lex.grammar.soft_wrap)
+        norm = Normalized(text, norm.offsets)
         tokens = tuple(tokenize(text))
         lines = tuple((m.start(), m.end()) for m in re.finditer(r"[^\n]*", text) if m.end() > m.start())
         headings = frozenset(i for i, (s, e) in enumerate(lines) if _was_upper(norm, original, s, e))
@@ -106,6 +107,26 @@ class Document:
             start = s + m.end()
         out.append((start, e))
         return [(a, b) for a, b in out if b - a > 15]
+
+
+def _unwrap(norm: Normalized, original: str, pattern: re.Pattern) -> str:
+    """The normalised text with hard line wraps inside sentences read as spaces (same length, same offsets):
+    a PDF or table copy breaks lines mid-sentence, and a sentence must not end at a wrap."""
+    text = norm.text
+    cuts = []
+    for m in pattern.finditer(text):
+        nxt = m.group(2)
+        if not (nxt.islower() or nxt.isdigit()):
+            continue
+        line_start = text.rfind("\n", 0, m.start(1)) + 1
+        if not _was_upper(norm, original, line_start, m.start(1)):  # an upper-case title line stays a line
+            cuts.append(m.start(1))
+    if not cuts:
+        return text
+    chars = list(text)
+    for at in cuts:
+        chars[at] = " "
+    return "".join(chars)
 
 
 def _was_upper(norm: Normalized, original: str, s: int, e: int) -> bool:
