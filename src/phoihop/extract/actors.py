@@ -298,3 +298,22 @@ def _list_sector(c: Ctx, k: int) -> tuple[int, tuple[str, str]] | None:
         if lex.sector_trie.match(toks, nxt) or toks[j].low not in conj:
             return n, payload  # type: ignore[return-value]
     return options[-1] if options else None  # type: ignore[return-value]
+
+
+def mention_groups(c: Ctx, first: int, last: int) -> list[list[Mention]]:
+    """Mentions in [first, last) grouped into lists ('X, Y và Z')."""
+    toks, f = c.doc.tokens, c.f
+    joiners = c.lex.cues.words("list_joiner")
+    groups: list[list[Mention]] = []
+    prev: Mention | None = None
+    for m in f.mentions:
+        if m.first < first or m.first >= last or m.first in f.cited_tokens:
+            continue
+        between = toks[prev.last:m.first] if prev else []
+        if prev is not None and len(between) <= 1 and all(t.low in joiners for t in between) \
+                and (not toks[m.first].brk or toks[m.first].gap.strip(" ") in (";", ":")):
+            groups[-1].append(m)
+        else:
+            groups.append([m])
+        prev = m
+    return groups

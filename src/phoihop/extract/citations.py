@@ -79,6 +79,7 @@ def _numbered_parties(c: Ctx, ins: Instrument, pos: int) -> int:
         ins.parties = [a.actor, b.actor]
         ins.issuers = ins.issuers or [a.actor, b.actor]
         pos = toks[b.last - 1].end
+        f.cited_tokens.update(range(a.first, b.last))  # the parties of a cited agreement do not act here
     rest = doc.text[pos:]
     pm = g.period.match(doc.text, pos + len(rest) - len(rest.lstrip(" ,")))
     if pm:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from rdflib import URIRef
 
 from ..iris import slug
+from .actors import mention_groups
 from .clauses import Unit, leaves, units
 from .document import Ctx
 from .grammar import years
@@ -86,25 +87,6 @@ def _agreements(c: Ctx) -> list[tuple[int, str]]:
         if before:
             found.append((s, before[-1]))
     return sorted(found)
-
-
-def mention_groups(c: Ctx, first: int, last: int) -> list[list[Mention]]:
-    """Mentions in [first, last) grouped into lists ('X, Y và Z')."""
-    toks, f = c.doc.tokens, c.f
-    joiners = c.lex.cues.words("list_joiner")
-    groups: list[list[Mention]] = []
-    prev: Mention | None = None
-    for m in f.mentions:
-        if m.first < first or m.first >= last or m.first in f.cited_tokens:
-            continue
-        between = toks[prev.last:m.first] if prev else []
-        if prev is not None and len(between) <= 1 and all(t.low in joiners for t in between) \
-                and (not toks[m.first].brk or toks[m.first].gap.strip(" ") in (";", ":")):
-            groups[-1].append(m)
-        else:
-            groups.append([m])
-        prev = m
-    return groups
 
 
 def _roles(c: Ctx, unit: Unit, defaults: list[URIRef],

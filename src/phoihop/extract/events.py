@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ..iris import slug
-from .commitments import mention_groups
+from .actors import mention_groups
 from .document import Ctx
 from .grammar import parse_date
 from .records import Event

@@ -63,7 +63,9 @@ def merge_instrument(c: Ctx, key: str, into: str, pending: bool = False) -> None
     """Two records name one instrument: keep `into`, move spans and references to it (and the citations
     still waiting for their issuer, when the citations pass has not run yet)."""
     f = c.f
-    f.instruments[into].spans.extend(f.instruments.pop(key).spans)
+    gone = f.instruments.pop(key)
+    f.instruments[into].spans.extend(gone.spans)
+    f.instruments[into].written_types.extend(gone.written_types)
     f.instrument_refs = [(s, e, into if k == key else k) for s, e, k in f.instrument_refs]
     if pending:
         f.pending_issuers = [(into if k == key else k, a, b) for k, a, b in f.pending_issuers]

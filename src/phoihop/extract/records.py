@@ -136,6 +136,7 @@ class Instrument:
     cites: list[str] = field(default_factory=list)
     signatories: list[str] = field(default_factory=list)  # person keys
     short_name: str | None = None  # "Quy chế về mối quan hệ công tác": the name without its parties
+    written_types: list[str] = field(default_factory=list)  # as written: "Chương trình phối hợp công tác"
 
     @property
     def iri(self) -> URIRef:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from ..iris import slug
+from .actors import mention_groups
 from .document import Ctx
 from .grammar import years
 from .instruments import cite, merge_instrument, short_code
@@ -60,6 +61,22 @@ def run(c: Ctx) -> None:
             i += n
     _merge_partyless(c)
     _merge_into_own(c)
+    _name_agreements(c)
+
+
+def _name_agreements(c: Ctx) -> None:
+    """An agreement known by its parties is labelled with the fullest type phrase the text gave it
+    ("Chương trình phối hợp công tác"), its parties and its period, once every mention is merged."""
+    g = c.lex.grammar
+    for key, ins in c.f.instruments.items():
+        if not key.startswith("agr:") or len(ins.parties) != 2 or not ins.written_types:
+            continue
+        written = max(ins.written_types, key=len)
+        label = g.label("between_vi", type=written[:1].upper() + written[1:], a=ins.parties[0].label_vi,
+                        b=ins.parties[1].label_vi)
+        if ins.period:
+            label += g.label("period_vi", first=ins.period[0], last=ins.period[1])
+        ins.label_vi = label
 
 
 def _merge_into_own(c: Ctx) -> None:
@@ -77,14 +94,22 @@ def _merge_into_own(c: Ctx) -> None:
 
 
 def _merge_partyless(c: Ctx) -> None:
-    """'Chương trình phối hợp giai đoạn 2021-2025' without parties is the one with parties and that period."""
-    for key, ins in list(c.f.instruments.items()):
-        if not key.startswith("agr:") or ins.parties or ins.period is None:
-            continue
-        peers = [k for k, other in c.f.instruments.items() if k.startswith("agr:") and other.parties
-                 and other.period == ins.period and other.cls == ins.cls]
-        if len(peers) == 1:
-            merge_instrument(c, key, peers[0])
+    """'Chương trình phối hợp giai đoạn 2021-2025' with no parties, or with only some of them (the sentence
+    named one side), is the one agreement of that kind and period whose parties include them."""
+    merged = True
+    while merged:  # a merge can leave a partyless record with one peer where it had two
+        merged = False
+        for key, ins in sorted(c.f.instruments.items(), key=lambda kv: (len(kv[1].parties), kv[0])):
+            if not key.startswith("agr:") or ins.period is None:
+                continue
+            mine = {p.iri for p in ins.parties}
+            peers = [k for k, other in c.f.instruments.items() if k != key and k.startswith("agr:")
+                     and other.period == ins.period and other.cls == ins.cls
+                     and mine < {p.iri for p in other.parties}]
+            if len(peers) == 1:
+                merge_instrument(c, key, peers[0])
+                merged = True
+                break
 
 
 def _type_phrase_end(c: Ctx, i: int, n: int) -> int:
@@ -146,16 +171,15 @@ def _reference(c: Ctx, i: int, n: int, dtype: DocType) -> tuple[Instrument | Non
     congress = congress_n is not None
     if not (parties or period or congress or issuer or title) or (dtype.iri is None and not title):
         return None, 0
-    if dtype.is_agreement and not parties:
+    if dtype.is_agreement and not parties and issuer is None:  # "Chương trình hành động của X" is X's own
         parties = _sentence_subjects(c, i)
     label = _label(c, i, label_end, type_phrase, dtype, parties, issuer, congress_n, period)
     key = (f"agr:{dtype.cls}:{period}:{'|'.join(sorted(str(p.iri) for p in parties))}"
            if dtype.is_agreement and (parties or period) else f"ref:{slug(label)}")
     ins = f.instruments.get(key)
-    if ins is not None and parties and dtype.is_agreement and len(label) > len(ins.label_vi):
-        ins.label_vi = label  # the fullest name seen ("chương trình phối hợp công tác giữa …")
     if ins is None:
         ins = _new_reference(c, key, dtype, label, parties, issuer, congress_n, period, title)
+    ins.written_types.append(type_phrase)
     if parties and dtype.is_agreement and any(f" {w} " in f" {type_phrase.lower()} " for w in cues.words("about")):
         ins.short_name = type_phrase[:1].upper() + type_phrase[1:]  # how the text refers back to it
     return ins, label_end - i
@@ -262,13 +286,16 @@ def _congress(c: Ctx, k: int) -> tuple[str | None, Actor | None, int]:
 
 
 def _sentence_subjects(c: Ctx, i: int) -> list[Actor]:
-    """Bodies named earlier in the same sentence, as the parties of an agreement it mentions."""
+    """The bodies acting in the sentence before token i, as the parties of an agreement it mentions: the last
+    group of bodies named before it ('LĐLĐ tỉnh và TAND tỉnh đã ký kết Chương trình …'), leaving out those
+    named inside a citation ('Thực hiện Chương trình số … giữa TAND tối cao và Tổng LĐLĐ, …')."""
     toks = c.doc.tokens
     k = i
     while k > 0 and not (toks[k].brk and re.search(r"[\n.!?]", toks[k].gap)):
         k -= 1
+    groups = mention_groups(c, k, i)
     found: list[Actor] = []
-    for m in c.f.mentions:
-        if k <= m.first < i and m.actor not in found:
+    for m in groups[-1] if groups else []:
+        if m.actor not in found:
             found.append(m.actor)
-    return found[:2]
+    return found
