@@ -344,14 +344,13 @@ class _Builder:
         self.evidence(node, *c.span, c.confidence)
 
     def event(self, ev: Event) -> None:
-        if ev.date is None:
-            return  # an event is kept only with its day (its IRI and dct:date need one)
         g = self.g
-        day = ev.date.isoformat()
+        day = ev.date.isoformat() if ev.date else "undated"  # the shapes ask for the day in the IRI, or 'undated'
         node = ID[f"event/{day}/{'-'.join(slug(ev.label).split('-')[:8])}"]
         g.add((node, RDF.type, PH[ev.kind]))
         g.add((node, SKOS.prefLabel, Literal(ev.label, lang="vi")))
-        g.add((node, DCT.date, Literal(day, datatype=XSD.date)))
+        if ev.date:
+            g.add((node, DCT.date, Literal(day, datatype=XSD.date)))
         for a in ev.organisers:
             if a in self.ex.actors:
                 self.emit_actor(self.ex.actors[a])
