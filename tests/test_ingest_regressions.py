@@ -165,3 +165,23 @@ def test_a_clause_after_a_semicolon_keeps_the_joint_subject() -> None:
     assert len(six) == 1
     leads = {str(a).rsplit("/", 1)[-1] for a in graph.objects(six[0], PH.leadActor)}
     assert leads == {"uy-ban-nhan-dan", "lien-doan-lao-dong"}
+
+
+def test_a_body_whose_province_the_text_never_names_is_kept_and_flagged(tmp_path) -> None:
+    """Regression: 'Liên đoàn Lao động tỉnh và Công an tỉnh ký kết quy chế' on a page that never names the
+    province minted no actor, so the agreement had no parties and its tasks no lead. Now each body is minted
+    under a placeholder area of the document, flagged for review, and the output still conforms."""
+    from phoihop.namespaces import SKOS
+    from phoihop.validate import validate_files
+
+    text = ("Chiều 15-11, Liên đoàn Lao động tỉnh và Công an tỉnh đã ký kết quy chế phối hợp về công tác đảm bảo "
+            "an ninh trật tự giai đoạn 2018-2023. Hai bên phối hợp tuyên truyền pháp luật cho công nhân.\n")
+    graph = ingest_text(text, "tin-khong-ro-tinh.txt")
+    actors = {str(a).split("/actor/")[1] for a in graph.objects(None, PH.leadActor)}
+    assert actors == {"khong-ro-tin-khong-ro-tinh/lien-doan-lao-dong", "khong-ro-tin-khong-ro-tinh/cong-an"}
+    for actor in graph.objects(None, PH.leadActor):
+        assert any(True for _ in graph.objects(actor, SKOS.editorialNote))
+    out = tmp_path / "out.ttl"
+    out.write_text(graph.serialize(format="turtle"), encoding="utf-8")
+    violations = [r for r in validate_files([out]).results if r.severity.endswith("Violation")]
+    assert not violations, [(r.focus, r.message_en) for r in violations[:5]]

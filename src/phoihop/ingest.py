@@ -163,6 +163,8 @@ class _Builder:
             labels = {"vi": Literal(actor.label_vi, lang="vi"), "en": Literal(actor.label_en, lang="en")}
             if actor.place is not None:
                 g.add((node, DCT.spatial, actor.place.area))
+                if actor.place.unknown is not None:
+                    self.declare_unknown_area(actor)
                 if actor.place.district and actor.surfaces:  # a district named only in the header
                     self.declare_district(actor.place, min(actor.surfaces.values()))
         for lit in labels.values():
@@ -369,6 +371,22 @@ class _Builder:
             if place.district is None or span is None:
                 continue
             self.declare_district(place, span)
+
+    def declare_unknown_area(self, actor: Actor) -> None:
+        """The placeholder area of bodies whose area the text does not name ('LĐLĐ tỉnh' in a page that never
+        says which province): one per document, flagged for the reviewer with an editorial note."""
+        g, node, labels = self.g, actor.place.area, lexicon().grammar.labels  # type: ignore[union-attr]
+        if (node, RDF.type, PH.AdministrativeArea) not in g:
+            g.add((node, RDF.type, PH.AdministrativeArea))
+            g.add((node, SKOS.prefLabel, Literal(labels["unknown_area_vi"].format(file=self.name), lang="vi")))
+            g.add((node, SKOS.prefLabel, Literal(labels["unknown_area_en"].format(file=self.name), lang="en")))
+            g.add((node, PH.areaLevel, ID[f"level/{actor.place.district_level}"]))  # type: ignore[union-attr]
+        for lang in ("vi", "en"):
+            g.add((node, SKOS.editorialNote, Literal(labels[f"unknown_place_note_{lang}"], lang=lang)))
+            g.add((self.iri_of.get(actor.iri, actor.iri), SKOS.editorialNote,
+                   Literal(labels[f"unknown_place_note_{lang}"], lang=lang)))
+        if actor.surfaces:
+            self.evidence(node, *min(actor.surfaces.values()), 0.3)
 
     def declare_district(self, place, span: tuple[int, int]) -> None:
         """One area below a province, typed, labelled and placed, with the span that names it."""

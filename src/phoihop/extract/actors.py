@@ -15,7 +15,7 @@ from .lexicon import ActorKind, Institution, SubBody
 from .places import MAIN, place_at
 from .records import Actor, Mention, Place
 
-READS = frozenset({"date", "province", "main_district", "law_tokens"})
+READS = frozenset({"date", "province", "main_district", "national", "law_tokens"})
 WRITES = frozenset({"actors", "mentions", "mention_at", "districts"})
 
 def mint(c: Ctx, kind: ActorKind, place: Place | None) -> Actor:
@@ -31,7 +31,8 @@ def mint(c: Ctx, kind: ActorKind, place: Place | None) -> Actor:
     if found:
         return found
     vi, en = _labels(c, kind, place)
-    actor = Actor(iri, vi, en, kind.cls, parent=_parent(c, kind, place), place=place)
+    actor = Actor(iri, vi, en, kind.cls, parent=_parent(c, kind, place), place=place,
+                  confidence=0.5 if place.unknown is not None else 0.8)
     if place.district and place.province:
         f.districts.setdefault(slug(place.district), (place, None))  # span set on first mention
     f.actors[iri] = actor
@@ -40,6 +41,8 @@ def mint(c: Ctx, kind: ActorKind, place: Place | None) -> Actor:
 
 def _labels(c: Ctx, kind: ActorKind, place: Place) -> tuple[str, str]:
     g = c.lex.grammar
+    if place.unknown is not None:
+        return g.label("unknown_place_vi", kind=kind.name_vi), g.label("unknown_place_en", kind=kind.name_en)
     if place.is_nation:
         return kind.name_vi, kind.name_en
     if place.all_districts:
@@ -194,7 +197,10 @@ def _full_mention(c: Ctx, i: int) -> Mention | None:
     if spec == MAIN or spec is None:
         place = c.f.main_place if kind.scope != "national" else None
         if place is None and kind.scope == "local":
-            return None
+            if c.f.national or c.doc.tokens[i].start >= c.doc.body_end:
+                return None  # a national text's "Sở Y tế" (every province's), or a recipients list
+            level = "province" if spec is None or c.lex.cues.length("province_word", c.doc.tokens, j) else "district"
+            place = Place(None, unknown=c.doc.stem, district_level=level)  # minted, flagged, with its tasks
     else:
         place = spec  # type: ignore[assignment]
     last = j + used

@@ -74,7 +74,7 @@ def units(c: Ctx) -> list[Unit]:
                 clause = (f"{w.roman} ({paragraph})" if w.path else w.roman) if w.roman else paragraph
             out.append(Unit(body, e, clause, True, list(w.section_actor)))
             continue
-        if idx == 0 or (not listed and not line.rstrip().endswith(SENTENCE_ENDS) and len(line) < CAPTION_MAX):
+        if not listed and not line.rstrip().endswith(SENTENCE_ENDS) and (idx == 0 or len(line) < CAPTION_MAX):
             continue  # headline or photo caption
         for a, b in doc.sentences(body, e, ".!?", g.no_sentence_end):
             parts = doc.sentences(a, b, ";", g.no_sentence_end)

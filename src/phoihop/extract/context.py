@@ -1,6 +1,7 @@
 """Pass `context`: the document's date, province and district, and whether it is a national document.
 
-Reads the document only (the header's place-and-date line, a news dateline, the areas named in the text).
+Reads the document (the header's place-and-date line, a news dateline, the areas named in the text) and,
+where the text is silent, the metadata a user gave (sidecar or options).
 Writes `date`, `province`, `main_district`, `national`. Later passes place bodies written without an area
 ("UBND tỉnh", "LĐLĐ quận") in these.
 """
@@ -8,6 +9,7 @@ Writes `date`, `province`, `main_district`, `national`. Later passes place bodie
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from ..iris import lookup_issuer_code, slug
 from .document import Ctx
@@ -26,7 +28,7 @@ def run(c: Ctx) -> None:
             f.date = dt.date(int(m.group(4)), int(m.group(3)), int(m.group(2)))
         except ValueError:
             f.date = None
-        area = lex.gazetteer.resolve(g.place_prefix.sub("", m.group(1).strip()), f.date)
+        area = _place_of_dateline(c, m)
         f.national = _national_header(c, head)
         if area and not area.is_nation and not f.national:
             f.province = area
@@ -51,6 +53,42 @@ def run(c: Ctx) -> None:
         f.date = parse_date(head[:600]) if g.date_long.search(head[:600]) else None
     if f.date is None and (dm := g.dateline.search(head[:400])):  # a news page: 'Thứ Ba, 09/01/2024 15:30'
         f.date = parse_date(dm.group(1))
+    _metadata(c)
+
+
+def _metadata(c: Ctx) -> None:
+    """What the user said (sidecar or options) where the text is silent: the date, the province, a district."""
+    f, meta, gaz = c.f, c.doc.meta, c.lex.gazetteer
+    f.date = f.date or meta.date
+    if f.province is not None or f.national or not meta.place:
+        return
+    parts = [p.strip() for p in re.split(r"[,;()]", meta.place) if p.strip()]
+    for part in parts:
+        area = gaz.resolve(c.lex.grammar.place_prefix.sub("", part), f.date)
+        if area is not None and not area.is_nation:
+            f.province = area
+            break
+    if f.province is None or f.main_district is not None:
+        return
+    for part in parts:
+        words = part.split()
+        for n in (2, 1):  # "thị xã Sơn Tây", "huyện Mộc Châu"
+            if len(words) > n and " ".join(words[:n]).lower() in c.lex.area_types:
+                f.main_district = district_place(c, " ".join(words[:n]).lower(), " ".join(words[n:]))
+                return
+
+
+def _place_of_dateline(c: Ctx, m: re.Match):
+    """The area of a header's place-and-date line; a table copy may have broken its name over lines
+    ('Sơn\nLa, ngày …'), so the words of the line before are tried with it."""
+    gaz, g = c.lex.gazetteer, c.lex.grammar
+    name = g.place_prefix.sub("", m.group(1).strip())
+    area = gaz.resolve(name, c.f.date)
+    if area is None:
+        before = c.doc.text[:m.start(1)].rstrip(" \t\n").rsplit("\n", 1)[-1].strip(" |")
+        if before and len(before.split()) <= 3:
+            area = gaz.resolve(g.place_prefix.sub("", f"{before} {name}"), c.f.date)
+    return area
 
 
 def _areas_named(c: Ctx) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
@@ -61,7 +99,7 @@ def _areas_named(c: Ctx) -> tuple[dict[str, int], dict[str, int], dict[str, int]
     tail_counts: dict[str, int] = {}
     for i in range(len(doc.tokens)):
         hit = lex.area_trie.match(doc.tokens, i)
-        if not hit or not doc.is_cap(i):
+        if not hit or not (doc.is_cap(i) or doc.in_heading(i)):
             continue
         area = lex.gazetteer.resolve(str(hit[1]), c.f.date)
         if area is None or area.is_nation:

@@ -47,9 +47,12 @@ class Place:
     all_districts: bool = False
     district_en: str | None = None  # "Hoàn Kiếm District"
     district_level: str = "district"  # concept of id:scheme/level
+    unknown: str | None = None  # the text names no area: the stem of the document it is unknown in
 
     @property
     def path(self) -> tuple[str, ...]:
+        if self.unknown is not None:  # kept per document: two texts' "LĐLĐ tỉnh" need not be one body
+            return (f"khong-ro-{slug(self.unknown)}",)
         head = (self.province.slug,) if self.province else ()
         return head + ((slug(self.district),) if self.district else ())
 
@@ -59,7 +62,8 @@ class Place:
 
     @property
     def area(self) -> URIRef:
-        """The ph:AdministrativeArea this place names (all districts of a province: the province)."""
+        """The ph:AdministrativeArea this place names (all districts of a province: the province; an unknown
+        area: a placeholder of the document, flagged for review)."""
         path = self.path if not self.all_districts else self.path[:1]
         return ID["area/" + "/".join(path)] if path else ID["area/viet-nam"]
 

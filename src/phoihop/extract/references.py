@@ -11,6 +11,7 @@ refer back) and `cited_tokens`.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from ..iris import slug
 from .actors import mention_groups
@@ -25,6 +26,7 @@ WRITES = frozenset({"instruments", "instrument_refs", "coref", "cited_tokens"})
 
 _ROMAN = re.compile(r"[IVXLC]+")
 NO_ISSUER = "khong-ro"  # IRI segment of an instrument whose issuer the text does not name
+SUBJECT_TOKENS = 15  # words a subject written after 'về' may run
 
 
 def run(c: Ctx) -> None:
@@ -120,7 +122,10 @@ def _type_phrase_end(c: Ctx, i: int, n: int) -> int:
         used = cues.length("agreement_modifier", toks, j)
         if not used and toks[j].low in cues.words("about") and j + 1 < len(toks) and toks[j + 1].joined:
             inner = cues.length("agreement_modifier", toks, j + 1)
-            used = inner + 1 if inner else 0
+            after = j + 1 + inner
+            ends = after >= len(toks) or not toks[after].joined or not toks[after].text[:1].islower() or any(
+                toks[after].low in cues.words(kind) for kind in ("between", "of", "year_word"))
+            used = inner + 1 if inner and ends else 0  # "về công tác đảm bảo …" is a subject, not the type
         if not used:
             break
         j += used
@@ -142,47 +147,86 @@ def _period_after(c: Ctx, label_end: int) -> tuple[tuple[int, int] | None, int]:
     return years(pm), doc.tok_index(end_char)
 
 
-def _reference(c: Ctx, i: int, n: int, dtype: DocType) -> tuple[Instrument | None, int]:
+@dataclass
+class _Tail:
+    """What follows a reference's type phrase: its parties, issuer, congress, subject and period."""
+
+    end: int  # token after the name
+    parties: list[Actor] = field(default_factory=list)
+    issuer: Actor | None = None
+    congress_n: str | None = None
+    subject: str | None = None
+    period: tuple[int, int] | None = None
+
+
+def _tail(c: Ctx, j: int) -> _Tail:
+    """'giữa X và Y', 'của X', 'Đại hội XIII của Đảng', 'về “…”' or 'về công tác …', then a period."""
     doc, f, cues = c.doc, c.f, c.lex.cues
     toks = doc.tokens
-    j = _type_phrase_end(c, i, n)
-    type_phrase = doc.span_text(i, j)
-    parties: list[Actor] = []
-    issuer: Actor | None = None
-    label_end = j
-    congress_n: str | None = None
+    tail = _Tail(j)
     if j < len(toks) and toks[j].joined and toks[j].low in cues.words("between"):
         a = f.mention_at.get(j + 1)
         if a and a.last < len(toks) and toks[a.last].low in cues.words("between_and"):
             b = f.mention_at.get(a.last + 1)
             if b:
-                parties = [a.actor, b.actor]
-                label_end = b.last
+                tail.parties, tail.end = [a.actor, b.actor], b.last
     elif cues.length("congress", toks, j) and toks[j].joined:
-        congress_n, issuer, label_end = _congress(c, j + cues.length("congress", toks, j))
+        tail.congress_n, tail.issuer, tail.end = _congress(c, j + cues.length("congress", toks, j))
     elif j < len(toks) and toks[j].low in cues.words("of") and toks[j].joined:
         m = f.mention_at.get(j + 1)
         if m:
-            issuer = m.actor
-            label_end = m.last
-    period, label_end = _period_after(c, label_end)
-    qm = c.lex.grammar.quoted_title.match(doc.text[toks[label_end - 1].end:][:220])
-    title = qm.group(1) if qm and (issuer or dtype.cls == "OtherInstrument") else None
-    congress = congress_n is not None
+            tail.issuer, tail.end = m.actor, m.last
+    tail.end = _subject(c, tail)
+    tail.period, tail.end = _period_after(c, tail.end)
+    return tail
+
+
+def _subject(c: Ctx, tail: _Tail) -> int:
+    """A subject after the name: a quoted title, or 'về' and the words up to a period, a comma or a verb."""
+    doc, cues = c.doc, c.lex.cues
+    toks = doc.tokens
+    start = doc.tokens[tail.end - 1].end
+    qm = c.lex.grammar.quoted_title.match(doc.text[start:start + 220])
+    if qm:
+        tail.subject = qm.group(1)
+        return doc.tok_index(start + qm.end())
+    k = tail.end
+    if k >= len(toks) or not toks[k].joined or toks[k].low not in cues.words("about"):
+        return tail.end
+    last = k + 1
+    while last < len(toks) and last - k <= SUBJECT_TOKENS and toks[last].joined and "," not in toks[last].gap \
+            and not c.lex.grammar.period.match(doc.text, toks[last].start):
+        last += 1
+    if last - k < 3:
+        return tail.end
+    tail.subject = doc.span_text(k + 1, last)
+    return last
+
+
+def _reference(c: Ctx, i: int, n: int, dtype: DocType) -> tuple[Instrument | None, int]:
+    doc, f, cues = c.doc, c.f, c.lex.cues
+    j = _type_phrase_end(c, i, n)
+    type_phrase = doc.span_text(i, j)
+    tail = _tail(c, j)
+    parties, issuer, period = tail.parties, tail.issuer, tail.period
+    congress = tail.congress_n is not None
+    title = tail.subject if tail.subject and (issuer or dtype.is_agreement or dtype.cls == "OtherInstrument") \
+        else None
     if not (parties or period or congress or issuer or title) or (dtype.iri is None and not title):
         return None, 0
     if dtype.is_agreement and not parties and issuer is None:  # "Chương trình hành động của X" is X's own
         parties = _sentence_subjects(c, i)
-    label = _label(c, i, label_end, type_phrase, dtype, parties, issuer, congress_n, period)
+    label = _label(c, i, tail.end, type_phrase, dtype, parties, issuer, tail.congress_n, period)
     key = (f"agr:{dtype.cls}:{period}:{'|'.join(sorted(str(p.iri) for p in parties))}"
            if dtype.is_agreement and (parties or period) else f"ref:{slug(label)}")
     ins = f.instruments.get(key)
     if ins is None:
-        ins = _new_reference(c, key, dtype, label, parties, issuer, congress_n, period, title)
+        ins = _new_reference(c, key, dtype, label, parties, issuer, tail.congress_n, period, title)
+    ins.title = ins.title or title
     ins.written_types.append(type_phrase)
     if parties and dtype.is_agreement and any(f" {w} " in f" {type_phrase.lower()} " for w in cues.words("about")):
         ins.short_name = type_phrase[:1].upper() + type_phrase[1:]  # how the text refers back to it
-    return ins, label_end - i
+    return ins, tail.end - i
 
 
 def _label(c: Ctx, i: int, label_end: int, type_phrase: str, dtype: DocType, parties: list[Actor],
