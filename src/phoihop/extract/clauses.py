@@ -28,6 +28,7 @@ class Unit:
     listed: bool  # a list item (numbered or bulleted)
     section_actor: list[URIRef] = field(default_factory=list)
     head: tuple[int, int] | None = None  # first clause of the sentence, whose subject later clauses share
+    fallback: bool = False  # a purpose ("Mục đích", "nhằm …"): a task only when the text states no other
 
 
 @dataclass
@@ -49,6 +50,7 @@ def units(c: Ctx) -> list[Unit]:
     start = preamble_end(c) if f.own is not None else 0
     out: list[Unit] = []
     w = _Walk()
+    blocked = not_tasks(c)
     for idx, (s, e) in enumerate(doc.lines):
         if s >= doc.body_end or (s > start and (g.sign_line.match(doc.text[s:e]) or (
                 idx in doc.headings and line_parts(c, s, e)[0]))):
@@ -58,7 +60,7 @@ def units(c: Ctx) -> list[Unit]:
         kind, label, body = (item.kind, item.label, item.body) if item else (None, "", s)
         if _section(c, w, idx, kind, label, line, body - s):
             continue
-        if w.skip or s < start or (f.own is not None and idx in doc.headings):
+        if s < start or (f.own is not None and idx in doc.headings):
             continue
         clause = _clause(c, w, kind, label, body, e)
         listed = kind is not None or w.after_colon
@@ -72,16 +74,33 @@ def units(c: Ctx) -> list[Unit]:
             if kind is None:
                 paragraph = g.label("paragraph_clause", n=idx)
                 clause = (f"{w.roman} ({paragraph})" if w.path else w.roman) if w.roman else paragraph
-            out.append(Unit(body, e, clause, True, list(w.section_actor)))
+            out.append(Unit(body, e, clause, True, list(w.section_actor), fallback=w.skip))
             continue
-        if not listed and not line.rstrip().endswith(SENTENCE_ENDS) and (idx == 0 or len(line) < CAPTION_MAX):
+        if (idx == 0 and len(doc.lines) > 1) or (
+                not listed and not line.rstrip().endswith(SENTENCE_ENDS) and len(line) < CAPTION_MAX):
             continue  # headline or photo caption
         for a, b in doc.sentences(body, e, ".!?", g.no_sentence_end):
             parts = doc.sentences(a, b, ";", g.no_sentence_end)
+            purpose = w.skip or (bool(parts) and _purpose(c, *parts[0], blocked))
+            listing = bool(parts) and ":" in doc.text[parts[0][0]:parts[0][1]]  # "các nội dung: a; b; c"
             for ca, cb in parts:
-                out.append(Unit(ca, cb, clause if listed else None, listed, list(w.section_actor),
-                                head=parts[0] if (ca, cb) != parts[0] else None))
+                item = listing and (ca, cb) != parts[0]
+                out.append(Unit(ca, cb, clause if listed else None, listed or item, list(w.section_actor),
+                                head=parts[0] if (ca, cb) != parts[0] else None, fallback=purpose))
     return out
+
+
+def _purpose(c: Ctx, s: int, e: int, blocked: set[int]) -> bool:
+    """A sentence that states what something is for ('… được ký kết nhằm mục đích …', 'góp phần …') before
+    it states any task."""
+    doc, cues = c.doc, c.lex.cues
+    first, last = doc.tok_index(s), doc.tok_index(e)
+    purpose = cues.positions("purpose", doc.tokens, first, last)
+    if not purpose:
+        return False
+    tasks = [k for kind in ("request", "lead", "joint") for k in cues.positions(kind, doc.tokens, first, last)
+             if k not in blocked]
+    return not tasks or min(purpose) < min(tasks)
 
 
 def _section(c: Ctx, w: _Walk, idx: int, kind: str | None, label: str, line: str, body_at: int) -> bool:
@@ -135,3 +154,25 @@ def _section_actor(c: Ctx, s: int, e: int) -> list[URIRef]:
         return []
     mention = c.f.mention_at.get(c.doc.tok_index(s + m.end()))
     return [mention.committer] if mention else []
+
+
+def not_tasks(c: Ctx) -> set[int]:
+    """Tokens that name no task: narration ('phát biểu', 'đồng chủ trì'), the events the text tells of and
+    the verb that holds them ('tổ chức Hội nghị …'), and the names of agreements ('Chương trình phối hợp')."""
+    doc, f, cues = c.doc, c.f, c.lex.cues
+    toks = doc.tokens
+    blocked: set[int] = set()
+    for k in cues.positions("narration", toks, 0, len(toks)):
+        blocked.update(range(k, k + cues.length("narration", toks, k)))
+    spans = [ev.span for ev in f.events] + [(s, e) for s, e, _ in f.instrument_refs] + list(f.coref)
+    for s, e in spans:
+        first, last = doc.tok_index(s), doc.tok_index(e)
+        blocked.update(range(first, last))
+        for back in (1, 2):  # "đã tổ chức ký kết …", "tổ chức Hội nghị …"
+            k = first - back
+            if k >= 0 and cues.at("event_held", toks, k) and k + cues.length("event_held", toks, k) == first:
+                blocked.update(range(k, first))
+        k = first - 1  # "Thực hiện Chương trình …": the instrument it carries out, not a task of its own
+        if k >= 0 and cues.at("implement_before", toks, k):
+            blocked.add(k)
+    return blocked

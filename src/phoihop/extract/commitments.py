@@ -1,8 +1,9 @@
 """Pass `commitments`: who does what, with whom, how often, toward what target, under which programme.
 
 Reads the units of clauses.py, `mentions` and `mention_at` (who is named), `cited_tokens` (who is only named in
-a citation or post), the instruments (the programme a task belongs to and what it carries out) and `own`.
-Writes `commitments`, and `instruments` (a placeholder programme when a report's tasks have none named).
+a citation or post), the instruments (the programme a task belongs to and what it carries out), `own` and
+`events` (a meeting held or an agreement signed is told, not a task).
+Writes `commitments`, and `implied` (a placeholder programme when a report's tasks have none named).
 Lead: "giao X", "X chủ trì", the subject opening the unit, the section's body ("Trách nhiệm của X"), the
 sentence's subject for later clauses, else the programme's parties. Partners: the other bodies named.
 """
@@ -13,24 +14,26 @@ from rdflib import URIRef
 
 from ..iris import slug
 from .actors import mention_groups
-from .clauses import Unit, leaves, units
+from .clauses import Unit, leaves, not_tasks, units
 from .document import Ctx
 from .grammar import years
 from .measures import frequencies, implemented, targets, topic
 from .records import Commitment, Instrument, Mention
 
 READS = frozenset({"mentions", "mention_at", "cited_tokens", "instruments", "instrument_refs", "coref", "own",
-                   "own_title", "actors", "date"})
-WRITES = frozenset({"commitments", "instruments"})
+                   "own_title", "actors", "date", "events"})
+WRITES = frozenset({"commitments", "implied"})
 
 IMPLIED = "implied"  # key of the placeholder programme of a report's tasks
+PROGRAMME_SUBJECT_CHARS = 30  # how far into a unit a programme's name reads as its subject
 
 
 def run(c: Ctx) -> None:
     doc, f, cues, g = c.doc, c.f, c.lex.cues, c.lex.grammar
     agreements = _agreements(c)
     headline_subjects = [m.committer for m in f.mentions if doc.lines and m.start < doc.lines[0][1]]
-    seen_clauses: dict[str, int] = {}
+    found: list[tuple[Unit, str | None, list[URIRef], list[URIRef]]] = []
+    blocked = not_tasks(c)
     for unit in leaves(units(c)):
         programme = _programme_for(c, unit.start, agreements)
         ins = f.instruments.get(programme) if programme else None
@@ -49,10 +52,25 @@ def run(c: Ctx) -> None:
         verbs = g.agreement_name.sub("", low)
         if g.meeting_held.search(low) and not cues.in_text("coordinate", verbs):
             continue  # a report of a meeting held: an event, not a commitment
-        leads, partners = roles
-        if programme is None:
-            programme = _implied_programme(c, leads)
+        if not _has_task(c, unit, blocked, unit.listed):
+            continue  # what a meeting report tells ('phát biểu', 'ký kết Chương trình …'), not a task
+        found.append((unit, programme, *roles))
+    kept = [x for x in found if not x[0].fallback] or found  # aims count only when nothing else is a task
+    seen_clauses: dict[str, int] = {}
+    for unit, programme, leads, partners in kept:
+        programme = programme or _implied_programme(c, leads)
         f.commitments.append(_commitment(c, unit, programme, leads, partners, seen_clauses))
+
+
+def _has_task(c: Ctx, unit: Unit, blocked: set[int], listed: bool) -> bool:
+    """A task verb ('phối hợp', 'chủ trì', 'giao', 'tuyên truyền' …) outside the words that name no task; a
+    list item needs none ('Công tác kiểm tra, giám sát;') unless it only narrates ('… đồng chủ trì hội nghị')."""
+    doc, cues = c.doc, c.lex.cues
+    first, last = doc.tok_index(unit.start), doc.tok_index(unit.end)
+    if any(k not in blocked for kind in ("action", "joint", "lead", "request")
+           for k in cues.positions(kind, doc.tokens, first, last)):
+        return True
+    return listed and not cues.positions("narration", doc.tokens, first, last)
 
 
 def _commitment(c: Ctx, unit: Unit, programme: str, leads: list[URIRef], partners: list[URIRef],
@@ -99,7 +117,8 @@ def _roles(c: Ctx, unit: Unit, defaults: list[URIRef],
     leads = _explicit_leads(c, groups, first, last, defaults, inherited, low)
     if not leads and inherited:
         leads = list(inherited)
-    if not leads and (unit.listed or cues.in_text("joint_subject", low) or cues.in_text("coordinate", low[:40])):
+    if not leads and (unit.listed or cues.in_text("joint_subject", low) or cues.in_text("coordinate", low[:40])
+                      or _programme_subject(c, unit)):
         leads = list(defaults)
     if not leads:
         return None
@@ -128,9 +147,14 @@ def _explicit_leads(c: Ctx, groups: list[list[Mention]], first: int, last: int, 
         return best
 
     for k in cues.positions("request", toks, first, last):
-        g = group_after(k + cues.length("request", toks, k))
+        after = k + cues.length("request", toks, k)
+        g = group_after(after)
         if g:
             return [m.committer for m in g]
+        if len(defaults) > 1 and cues.at("joint_subject", toks, after):  # "đề nghị hai cơ quan tiếp tục …"
+            return list(defaults)
+    if len(defaults) > 1 and _joint_subject(c, groups, first, last):  # "…, hai ngành đã phối hợp với X"
+        return list(defaults)
     opening = [k for kind in ("lead", "joint", "action")
                for k in cues.positions(kind, toks, first, min(last, first + 3))]
     joint = len(defaults) > 1 and cues.in_text("joint_subject", low[:16])  # "4. Hai bên phối hợp …"
@@ -148,6 +172,24 @@ def _explicit_leads(c: Ctx, groups: list[list[Mention]], first: int, last: int, 
     return []
 
 
+def _programme_subject(c: Ctx, unit: Unit) -> bool:
+    """The programme itself is the subject ('Việc ký kết Chương trình góp phần …'): its parties act."""
+    opening = unit.start + PROGRAMME_SUBJECT_CHARS
+    return any(unit.start <= s < opening for s, _, _ in c.f.instrument_refs) or any(
+        unit.start <= s < opening for s, _ in c.f.coref)
+
+
+def _joint_subject(c: Ctx, groups: list[list[Mention]], first: int, last: int) -> bool:
+    """'hai bên', 'hai ngành' written as the subject: after the unit's opening words, before its first task verb
+    and before any body named."""
+    toks, cues = c.doc.tokens, c.lex.cues
+    verbs = [k for kind in ("lead", "joint", "action") for k in cues.positions(kind, toks, first, last)]
+    if not verbs:
+        return False
+    stop = min([min(verbs)] + [g[0].first for g in groups])
+    return any(cues.at("joint_subject", toks, k) for k in range(first, stop))
+
+
 def _programme_for(c: Ctx, pos: int, agreements: list[tuple[int, str]]) -> str | None:
     own = c.f.own
     if own is not None and own.doctype is not None and (own.doctype.is_agreement or own.doctype.cls == "Plan"):
@@ -161,8 +203,10 @@ def _programme_for(c: Ctx, pos: int, agreements: list[tuple[int, str]]) -> str |
 
 
 def _implied_programme(c: Ctx, leads: list[URIRef]) -> str:
+    """The programme of tasks that no named instrument holds (a report of a body's plans): one per document,
+    since every commitment needs a programme."""
     f, g = c.f, c.lex.grammar
-    if IMPLIED not in f.instruments:
+    if f.implied is None:
         stem = c.doc.stem
         ins = Instrument(IMPLIED, "OtherInstrument", None, label_vi=g.label("tasks_vi", stem=stem),
                          label_en=g.label("tasks_en", stem=stem), iri_issuer="tai-lieu",
@@ -172,5 +216,5 @@ def _implied_programme(c: Ctx, leads: list[URIRef]) -> str:
         if dtype and dtype.label_vi.lower() in c.doc.low[: c.doc.body_end]:
             ins.doctype, ins.cls = dtype, dtype.cls
         ins.issuers = [f.actors[a] for a in leads[:1] if a in f.actors]
-        f.instruments[IMPLIED] = ins
+        f.implied = ins
     return IMPLIED

@@ -108,6 +108,8 @@ def extract(norm: Normalized, original: str, stem: str, meta: Metadata | None = 
     lex = lexicon()
     doc = Document.build(norm, original, stem, lex, meta or Metadata())
     f = run_passes(doc, lex, guard)
+    if f.implied is not None:
+        f.instruments[f.implied.key] = f.implied
     if f.own is not None:
         f.own.signatories = list(f.signatories)
         for key, rel, other in f.relations:

@@ -227,6 +227,7 @@ class Findings:
     persons: dict[str, Person] = field(default_factory=dict)
     signatories: list[str] = field(default_factory=list)  # names of the own instrument's signers
     commitments: list[Commitment] = field(default_factory=list)
+    implied: Instrument | None = None  # the placeholder programme of tasks no named instrument holds
     events: list[Event] = field(default_factory=list)
 
     @classmethod

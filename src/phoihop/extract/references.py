@@ -97,17 +97,23 @@ def _merge_into_own(c: Ctx) -> None:
 
 def _merge_partyless(c: Ctx) -> None:
     """'Chương trình phối hợp giai đoạn 2021-2025' with no parties, or with only some of them (the sentence
-    named one side), is the one agreement of that kind and period whose parties include them."""
+    named one side), is the one agreement of that kind and period whose parties include them; one named by its
+    parties without a period is the one agreement of those parties whose period the text names."""
     merged = True
     while merged:  # a merge can leave a partyless record with one peer where it had two
         merged = False
         for key, ins in sorted(c.f.instruments.items(), key=lambda kv: (len(kv[1].parties), kv[0])):
-            if not key.startswith("agr:") or ins.period is None:
+            if not key.startswith("agr:"):
                 continue
             mine = {p.iri for p in ins.parties}
-            peers = [k for k, other in c.f.instruments.items() if k != key and k.startswith("agr:")
-                     and other.period == ins.period and other.cls == ins.cls
-                     and mine < {p.iri for p in other.parties}]
+            if ins.period is None:  # "Chương trình … giữa X và Y" is the one of X and Y whose period is named
+                peers = [k for k, other in c.f.instruments.items() if k != key and k.startswith("agr:")
+                         and other.period is not None and other.cls == ins.cls and mine
+                         and mine <= {p.iri for p in other.parties}]
+            else:
+                peers = [k for k, other in c.f.instruments.items() if k != key and k.startswith("agr:")
+                         and other.period == ins.period and other.cls == ins.cls
+                         and mine < {p.iri for p in other.parties}]
             if len(peers) == 1:
                 merge_instrument(c, key, peers[0])
                 merged = True
