@@ -36,7 +36,7 @@ from .store import load_files, to_rdflib
 
 log = logging.getLogger("phoihop.ingest")
 
-_ACTOR_CLASSES = ("Actor", "PartyOrgan", "StateBody", "Legislature", "GovernmentBody", "Ministry",
+_ACTOR_CLASSES = ("Actor", "ActorGroup", "PartyOrgan", "StateBody", "Legislature", "GovernmentBody", "Ministry",
                   "PeoplesCommittee", "PeoplesCouncil", "Department", "StateAgency", "LabourUnion",
                   "MassOrganisation", "MediaOrInstitution", "Enterprise")
 _INSTRUMENT_CLASSES = ("Constitution", "Code", "Law", "Resolution", "Directive", "Conclusion", "Decree",
@@ -159,7 +159,7 @@ class _Builder:
         g = self.g
         labels = self.base.pref_labels(node) if node in self.base.known else {}
         if not labels:
-            g.add((node, RDF.type, PH[actor.cls]))
+            g.add((node, RDF.type, PH.ActorGroup if actor.group else PH[actor.cls]))
             labels = {"vi": Literal(actor.label_vi, lang="vi"), "en": Literal(actor.label_en, lang="en")}
             if actor.place is not None:
                 g.add((node, DCT.spatial, actor.place.area))
@@ -424,7 +424,7 @@ class _Builder:
                 g.add((src, DCT.publisher, self.actor(ins.issuers[0])))
         self.relate_instruments()
         for actor in ex.actors.values():
-            if actor.surfaces:
+            if actor.surfaces and not actor.group:  # a group is kept only where it acts or is addressed
                 self.emit_actor(actor)
         for person in ex.persons.values():
             self.person(person)

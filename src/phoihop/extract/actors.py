@@ -32,7 +32,7 @@ def mint(c: Ctx, kind: ActorKind, place: Place | None) -> Actor:
         return found
     vi, en = _labels(c, kind, place)
     actor = Actor(iri, vi, en, kind.cls, parent=_parent(c, kind, place), place=place,
-                  confidence=0.5 if place.unknown is not None else 0.8)
+                  confidence=0.5 if place.unknown is not None else 0.8, group=kind.collective)
     if place.district and place.province:
         f.districts.setdefault(slug(place.district), (place, None))  # span set on first mention
     f.actors[iri] = actor

@@ -98,6 +98,7 @@ class Actor:
     place: Place | None = None
     surfaces: dict[str, tuple[int, int]] = field(default_factory=dict)  # surface -> first span
     confidence: float = 0.8
+    group: bool = False  # a collective named without its members ("các sở, ban, ngành"): ph:ActorGroup
 
 
 @dataclass
