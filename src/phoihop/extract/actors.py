@@ -27,7 +27,7 @@ def mint(c: Ctx, kind: ActorKind, place: Place | None) -> Actor:
         place = Place(lex.gazetteer.nation)
     key = kind.key + ("-cap-huyen" if place.all_districts else "")
     iri = actor_iri(key, *place.path)
-    found = f.actors.get(iri)
+    found = f.actors.get(iri) or (_named_before(c, kind, place) if kind.collective else None)
     if found:
         return found
     vi, en = _labels(c, kind, place)
@@ -37,6 +37,13 @@ def mint(c: Ctx, kind: ActorKind, place: Place | None) -> Actor:
         f.districts.setdefault(slug(place.district), (place, None))  # span set on first mention
     f.actors[iri] = actor
     return actor
+
+
+def _named_before(c: Ctx, kind: ActorKind, place: Place) -> Actor | None:
+    """'Công đoàn ngành' after 'Công đoàn ngành Giáo dục': the shortened name of a body named before."""
+    prefix = kind.name_vi + " "
+    found = [a for a in c.f.actors.values() if not a.group and a.place == place and a.label_vi.startswith(prefix)]
+    return found[-1] if found else None
 
 
 def _labels(c: Ctx, kind: ActorKind, place: Place) -> tuple[str, str]:
@@ -76,13 +83,15 @@ def head_at(c: Ctx, i: int) -> tuple[int, ActorKind | Institution, bool] | None:
     if hit:
         kind = lex.kinds[str(hit[1])]
         best = (hit[0], kind, toks[i].text != toks[i].low or kind.collective)
-    head = lex.sector_heads.get(toks[i].text) or (
-        lex.sector_heads.get(toks[i].text.capitalize()) if c.doc.in_heading(i) else None)
-    if head and i + 1 < len(toks) and toks[i + 1].joined:
-        sec = lex.sector_trie.match(toks, i + 1)
-        if sec and (best is None or sec[0] + 1 > best[0]):
+    heads = [(n, str(h)) for n, h in lex.head_trie.matches(toks, i)
+             if toks[i].text[:1].isupper() or c.doc.in_heading(i)]  # "Sở Tài chính", "Công đoàn ngành Y tế"
+    for n_head, head in heads:
+        after = i + n_head  # the sector follows after a plain space: "hoạt động Công đoàn, xây dựng …" names none
+        sec = lex.sector_trie.match(toks, after) if after < len(toks) and toks[after].gap == " " else None
+        if sec and (best is None or sec[0] + n_head > best[0]):
             name, name_en = sec[1]  # type: ignore[misc]
-            best = (sec[0] + 1, lex.sector_kind(head.head, name, name_en), True)
+            best = (sec[0] + n_head, lex.sector_kind(head, name, name_en), True)
+            break
     inst = lex.institution_trie.match(toks, i) if best is None else None
     if inst:
         n = _institution_length(c, i, inst[0])
@@ -230,8 +239,8 @@ def _share_area(c: Ctx, prev: Mention | None, m: Mention) -> None:
     if prev is None or prev.kind is None or prev.explicit or not m.explicit or m.actor.place is None:
         return
     between = c.doc.tokens[prev.last:m.first]
-    if len(between) != 1 or between[0].low not in c.lex.cues.words("and") or prev.kind.scope == "national":
-        return
+    if len(between) != 1 or between[0].low not in c.lex.cues.words("and") or not prev.kind.tiered:
+        return  # only bodies found at every level share it: "UBND và LĐLĐ các quận, huyện"
     if c.f.mentions and c.f.mentions[-1] is prev:
         actor = mint(c, prev.kind, m.actor.place)
         if actor is not prev.actor:

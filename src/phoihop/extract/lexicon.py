@@ -196,15 +196,22 @@ class Lexicon:
                 self.actor_trie.add(form, kind.key, exact=True)
         self.sector_trie = Trie()
         self.sectors: list[tuple[str, str, str]] = []  # name, English name, first abbreviation
+        self.union_names: dict[str, str] = {}  # sector name -> its name after "Công đoàn (ngành)"
         self.sector_heads = {row["head"]: SectorHead(row["head"], row["code"], row["class"], row["name_en"],
                                                      row["level"], row["group"])
                              for row in read_table("sector_heads.csv")}
+        self.head_trie = Trie()
+        for head in self.sector_heads:
+            self.head_trie.add(head, head)
         for row in read_table("sectors.csv"):
             name = row["name_vi"]
             self.sectors.append((name, row["name_en"], (_split(row["abbreviations"]) or [""])[0]))
-            self.sector_trie.add(name, (name, row["name_en"]))
+            for form in {name, *_split(row.get("forms"))}:
+                self.sector_trie.add(form, (name, row["name_en"]))
             for abbr in _split(row["abbreviations"]):
                 self.sector_trie.add(abbr, (name, row["name_en"]), exact=True)
+            if row.get("union"):
+                self.union_names[name] = row["union"]
         self.subbody_trie = Trie()
         for row in read_table("subbodies.csv"):
             self.subbody_trie.add(row["prefix"], SubBody(row["prefix"], row["name_en"], row["kind"]))
@@ -317,9 +324,10 @@ class Lexicon:
     def sector_kind(self, head: str, name: str, name_en: str) -> ActorKind:
         """The kind of office a head word and a sector name make ("Sở" + "Tài chính")."""
         row = self.sector_heads[head]
-        full = f"{head} {name}"
-        return ActorKind(slug(full), full, f"{row.name_en} {name_en}", row.cls, row.scope,
-                         parent=None if row.scope == "national" else "uy-ban-nhan-dan")
+        union = row.cls == "LabourUnion"
+        full = f"{head} {self.union_names.get(name, name) if union else name}"
+        parent = None if row.scope == "national" else ("lien-doan-lao-dong" if union else "uy-ban-nhan-dan")
+        return ActorKind(slug(full), full, f"{row.name_en} {name_en}", row.cls, row.scope, parent=parent)
 
 
 @lru_cache(maxsize=1)
