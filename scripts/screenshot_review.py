@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fixture", default="bo-y-te-tld-chuong-trinh", help="a tests/fixtures/ingest/ text")
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "img" / "review.png")
-    parser.add_argument("--nth", type=int, default=1, help="which commitment to select (0-based)")
+    parser.add_argument("--nth", type=int, default=3, help="which commitment to select (0-based)")
     args = parser.parse_args(argv)
     if not CHROMIUM.exists():
         print(f"screenshot_review: {CHROMIUM} not found (apt-get install chromium)", file=sys.stderr)

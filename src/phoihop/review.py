@@ -44,6 +44,7 @@ log = logging.getLogger("phoihop.review")
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 VALUES_SOURCE = "VALUES ?source { }"
 DEFAULT_THRESHOLD = 0.6
+MAX_PROBLEMS_LOGGED = 5  # on stderr; the page lists them all
 _RDF_TYPE = ox.NamedNode(str(RDF.type))
 _MAX_DEPTH = 3  # blank nodes described inline: interval -> instant -> date
 
@@ -214,14 +215,16 @@ class Words:
         return sorted(pairs, key=lambda po: (po[0].value, str(po[1])))
 
     def label(self, term, depth: int = 0) -> dict[str, str]:
-        """{'vi': …, 'en': …} for any term; literals are their own words."""
+        """{'vi': …, 'en': …} for any term; literals are their own words, blank nodes their properties."""
         if isinstance(term, ox.Literal):
             return {"vi": term.value, "en": term.value}
+        if isinstance(term, ox.BlankNode):
+            return self.inline(term, depth)
         if term not in self._cache:
-            self._cache[term] = self._label(term, depth)
+            self._cache[term] = self._label(term)
         return self._cache[term]
 
-    def _label(self, term, depth: int) -> dict[str, str]:
+    def _label(self, term: ox.NamedNode) -> dict[str, str]:
         for prop in self.label_properties:
             found = {}
             for quad in self.store.quads_for_pattern(term, prop, None, None):
@@ -230,19 +233,21 @@ class Words:
             if found:
                 vi = found.get("vi") or found.get("") or next(iter(found.values()))
                 return {"vi": vi, "en": found.get("en") or found.get("") or vi}
-        if isinstance(term, ox.BlankNode):
-            return self._inline(term, depth)
         words = self.terms.get(term.value)
         if words:
             return dict(words)
         tail = term.value.rsplit("#", 1)[-1].rsplit("/", 1)[-1] or term.value
         return {"vi": tail, "en": tail}
 
-    def _inline(self, node: ox.BlankNode, depth: int) -> dict[str, str]:
-        """A blank node (an interval, a target) as 'property: value; …', at most _MAX_DEPTH deep."""
+    def inline(self, node, depth: int = 0) -> dict[str, str]:
+        """A node by its properties, 'property: value; …' (an interval, a target), at most _MAX_DEPTH deep;
+        a node with one literal (an instant and its date) is that literal."""
         if depth >= _MAX_DEPTH:
             return {"vi": "…", "en": "…"}
-        parts = [(self.label(p), self.label(o, depth + 1)) for p, o in self.triples(node) if p != _RDF_TYPE]
+        pairs = [(p, o) for p, o in self.triples(node) if p != _RDF_TYPE]
+        if len(pairs) == 1 and isinstance(pairs[0][1], ox.Literal):
+            return self.label(pairs[0][1])
+        parts = [(self.label(p), self.label(o, depth + 1)) for p, o in pairs]
         return {lang: "; ".join(f"{p[lang]}: {o[lang]}" for p, o in parts) for lang in ("vi", "en")}
 
 
@@ -319,8 +324,8 @@ def _type_words(words: Words, node, kind: str) -> dict[str, str]:
     return words.label(chosen)
 
 
-def _reference(words: Words, term, index: dict[str, int]) -> dict:
-    entry = {"label": words.label(term)}
+def _reference(words: Words, term, index: dict[str, int], inline: bool = False) -> dict:
+    entry = {"label": words.inline(term) if inline and not isinstance(term, ox.Literal) else words.label(term)}
     if not isinstance(term, ox.Literal):
         key = term_key(term)
         entry["f"] = index.get(key)
@@ -335,13 +340,14 @@ def _describe(fact: Fact, node, words: Words, index: dict[str, int]) -> None:
     """Fill a fact's panel: triples in words, a commitment's roles and summary, links to other facts."""
     cfg = config()
     hidden = set(cfg["hidden_properties"])
+    inline = set(cfg["inline_properties"])
     role_of = {p: role for role, props in cfg["roles"].items() for p in props}
     summary_of = {p: name for name, p in cfg["summary"].items()}
     rows: dict[str, dict] = {}
     for p, o in words.triples(node):
         if p.value in hidden:
             continue
-        ref = _reference(words, o, index)
+        ref = _reference(words, o, index, p.value in inline)
         rows.setdefault(p.value, {"p": words.label(p), "iri": p.value, "values": []})["values"].append(ref)
         if p.value in role_of:
             fact.roles.setdefault(role_of[p.value], []).append(ref)
@@ -359,9 +365,7 @@ def collect(store: ox.Store, source: Source, text: str, text_name: str, text_sha
             threshold: float = DEFAULT_THRESHOLD) -> Review:
     """The review of one source: its facts (kind, words, spans, links) and what is wrong with the spans."""
     spans = evidence(store, source.iri)
-    kinds = kinds_of(store, source.iri)
-    for span in spans:  # evidenced but without prov:wasDerivedFrom: still a fact of this text
-        kinds.setdefault(span.node, (_term(span.node), config()["other_kind"]["code"]))
+    kinds = kinds_of(store, source.iri)  # holds every evidenced node: facts.rq follows the evidence too
     first = {}
     for span in spans:
         first.setdefault(span.node, span.start)
@@ -382,10 +386,6 @@ def collect(store: ox.Store, source: Source, text: str, text_name: str, text_sha
                            f"{source.iri.value} ({source.sha256[:12]}…): offsets may point at the wrong characters")
     return Review(source, text, text_name, text_sha256, threshold, facts, spans,
                   [index[s.node] for s in spans], problems)
-
-
-def _term(key: str):
-    return ox.BlankNode(key[2:]) if key.startswith("_:") else ox.NamedNode(key)
 
 
 def _check_spans(spans: list[Span], text: str, facts: list[Fact], index: dict[str, int]) -> list[str]:
@@ -501,8 +501,8 @@ def _kind_css() -> str:
         rules.append(f"body.hide-{code} mark.k-{code} {{ background: none; border-bottom-color: transparent; "
                      "pointer-events: none; }")
         rules.append(f"body.hide-{code} mark.k-{code}.end::after {{ content: none !important; }}")
-        for lang in ("vi", "en"):
-            rules.append(f'body.tags[data-lang="{lang}"] mark.k-{code}.end::after {{ content: {_css_string(entry[lang])}; }}')
+        rules += [f'body.tags[data-lang="{lang}"] mark.k-{code}.end::after {{ content: {_css_string(entry[lang])}; }}'
+                  for lang in ("vi", "en")]
     return "\n".join(rules)
 
 
@@ -561,8 +561,11 @@ def review(inputs: Iterable[str | Path], text: str | Path | None = None, out: st
         text_path = locate_text(source, paths)
         content, sha = read_text(text_path)
     result = collect(store, source, content, text_path.name, sha, threshold)
-    for problem in result.problems:
+    for problem in result.problems[:MAX_PROBLEMS_LOGGED]:
         log.warning("%s", problem)
+    if len(result.problems) > MAX_PROBLEMS_LOGGED:
+        log.warning("… and %d more problems, all listed at the top of the page",
+                    len(result.problems) - MAX_PROBLEMS_LOGGED)
     target = out if out is not None else default_output(result)
     with atomic_write(target) as handle:
         handle.write(render(result))

@@ -259,6 +259,7 @@
     buildKinds();
     updateStatus();
     renderIndex();
+    renderProblems();
     if (selected === null) { select(null); } else { select(selected, lastChain); }
   }
   document.getElementById("lang").addEventListener("click", function () { lang = lang === "vi" ? "en" : "vi"; applyLanguage(); });
@@ -275,7 +276,6 @@
 
   function show(id) { lastChain = []; select(id); reveal(id); }
   window.phoihop = { data: data, select: select, show: show, marks: marks };
-  renderProblems();
   applyThreshold();
   applyLanguage();
   body.dataset.ready = "1";
