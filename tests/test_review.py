@@ -415,24 +415,6 @@ def test_curated_seed_files_review_cleanly(shared, tmp_path) -> None:
 
 # --- the page in headless Chromium ------------------------------------------------------------------------
 
-CHROMIUM = Path("/usr/bin/chromium")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api",
-                                   reason="playwright is not installed (pip install -e '.[test]')")
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} not found: apt-get install chromium")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-extensions",
-                  "--disable-component-update", "--disable-default-apps", "--no-first-run"])
-        yield browser
-        browser.close()
-
-
 @pytest.fixture(scope="module")
 def page_file(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("review") / "review.html"

@@ -113,15 +113,11 @@ def sources(store: ox.Store) -> list[Source]:
             for r in _select(store, "sources")]
 
 
-def describe_inputs(inputs: list[Path]) -> str:
-    return ", ".join(map(str, inputs))
-
-
 def choose_source(found: list[Source], inputs: list[Path], text_path: Path | None = None,
                   text_sha: str | None = None) -> Source:
     """The one source document to review: the only one, else the one whose file name or sha256 is the
     given text's. Several and no text is a usage error that lists them."""
-    where = describe_inputs(inputs)
+    where = ", ".join(map(str, inputs))
     if not found:
         raise UsageError(f"{where}: no ph:SourceDocument here, so there is no text to review")
     if len(found) == 1:

@@ -94,6 +94,14 @@
     lastChain = chain;
     select(chain[at], chain);
   });
+  textBox.addEventListener("mouseover", function (event) {  // a tooltip, made when first needed
+    var m = event.target.closest("mark");
+    if (!m || m.dataset.titled === lang) { return; }
+    var fact = data.facts[Number(m.dataset.f)];
+    var conf = fact.conf === null ? "" : " (" + fact.conf.toFixed(2) + ")";
+    m.title = words(kindOf[fact.kind]) + ": " + factTitle(fact) + conf;
+    m.dataset.titled = lang;
+  });
   document.addEventListener("click", function (event) {
     var link = event.target.closest("[data-goto]");
     if (link) { event.preventDefault(); show(Number(link.dataset.goto)); }
