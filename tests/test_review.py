@@ -364,6 +364,16 @@ def test_command_writes_the_page_next_to_nothing_else(tmp_path, monkeypatch) -> 
     assert "13 facts, 19 spans, 2 below confidence 0.60, 1 without a span, 0 problems" in result.output
 
 
+def test_output_folder_gets_the_default_name(tmp_path) -> None:
+    result = rv.review([FIXTURES / "legacy.ttl"], out=tmp_path)
+    assert result.path == str(tmp_path / "quang-tri-chuong-trinh.review.html") and Path(result.path).is_file()
+
+
+def test_output_to_stdout(capsys) -> None:
+    rv.review([FIXTURES / "legacy.ttl"], out="-")
+    assert capsys.readouterr().out.startswith("<!DOCTYPE html>")
+
+
 COMMAND_ERRORS = [  # (arguments, words of the one-line message)
     (["review", "missing.ttl"], "missing.ttl: no such file"),
     (["review", "{tmp}/g.ttl"], "cannot find the source text"),

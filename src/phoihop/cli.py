@@ -256,7 +256,8 @@ def push_cmd(endpoint: str, graph: str | None, user: str | None, password: str |
 @click.option("--text", "text", type=click.Path(path_type=Path),
               help="The source text (default: the file named by the graph's ph:SourceDocument, beside "
                    "FILE or in the current folder).")
-@click.option("-o", "--out", help="HTML page to write; - = stdout.  [default: <source>.review.html]")
+@click.option("-o", "--out", help="HTML page to write (a folder: <source>.review.html in it); - = stdout.  "
+                                  "[default: <source>.review.html]")
 @click.option("--threshold", default=0.6, show_default=True, type=click.FloatRange(0.0, 1.0),
               help="Facts whose confidence is below this stand out.")
 def review_cmd(files: tuple[Path, ...], text: Path | None, out: str | None, threshold: float) -> None:

@@ -533,7 +533,8 @@ class ReviewResult:
 
 
 def default_output(review: Review) -> Path:
-    """<source stem>.review.html in the current folder: reviewing another document never overwrites it."""
+    """<source stem>.review.html (in the current folder, or in the folder given as the output): reviewing
+    another document never overwrites it."""
     name = review.source.file or review.text_name
     return Path(f"{Path(name).stem}.review.html")
 
@@ -563,6 +564,8 @@ def review(inputs: Iterable[str | Path], text: str | Path | None = None, out: st
         log.warning("… and %d more problems, all listed at the top of the page",
                     len(result.problems) - MAX_PROBLEMS_LOGGED)
     target = out if out is not None else default_output(result)
+    if str(target) != "-" and Path(target).is_dir():
+        target = Path(target) / default_output(result).name
     with atomic_write(target) as handle:
         handle.write(render(result))
     unevidenced = sum(1 for f in result.facts if not f.spans)
