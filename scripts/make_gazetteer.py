@@ -136,11 +136,13 @@ class Namer:
         return "", name
 
     def unit(self, name: str, code: int, digits: int, within: str, valid: tuple[str, str]) -> dict[str, str]:
+        """One table row; numbered wards read "Ward 14" in English, named units "Hoan Kiem District"."""
         kind, proper = self.split(name)
         if kind not in self.english:
             raise GazetteerError(f"{name!r} (code {code}): kind {kind!r} is not in {AREA_TYPES.name}")
+        english = f"{self.english[kind]} {proper}" if proper.isdigit() else f"{ascii_name(proper)} {self.english[kind]}"
         return {"path": f"{within}/{slug(f'{kind} {proper}')}", "within": within, "kind": kind, "name_vi": proper,
-                "name_en": f"{ascii_name(proper)} {self.english[kind]}", "gso_code": f"{code:0{digits}d}",
+                "name_en": english, "gso_code": f"{code:0{digits}d}",
                 "valid_from": valid[0], "valid_until": valid[1]}
 
 
