@@ -38,6 +38,7 @@ CITY_KIND = "thành phố trực thuộc trung ương"
 # Undated text is read as of the last day of the 63 provinces: most documents predate the 2025 merger.
 DEFAULT_DATE = dt.date(2025, 6, 30)
 _LEADING_ZEROS = re.compile(r"(?<![0-9])0+(?=[0-9])")
+_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")  # what iris.slug() gives, checked without recomputing it
 
 
 @dataclass(frozen=True)
@@ -226,10 +227,15 @@ class Gazetteer:
     def with_code(self, code: str, on: dt.date | None = None) -> Area | None:
         """The area holding a GSO code on a date (the 2025 list reuses codes, so the date matters)."""
         day = on or DEFAULT_DATE
+        return next((area for area in self._by_code.get(code, []) if area.valid_on(day)), None)
+
+    @cached_property
+    def _by_code(self) -> dict[str, list[Area]]:
+        index: dict[str, list[Area]] = {}
         for area in [*self.areas.values(), *self.units.values()]:
-            if area.code == code and area.valid_on(day):
-                return area
-        return None
+            if area.code:
+                index.setdefault(area.code, []).append(area)
+        return index
 
     def units_on(self, day: dt.date, level: str | None = None) -> Iterator[Area]:
         """Districts and communes in force on a day (of one level when given)."""
@@ -294,7 +300,7 @@ def read_units(path: Path, level: str, known: dict[str, Area]) -> dict[str, Area
     for line, row in _rows(path, columns):
         where, within = row["path"], row["within"]
         tail = where.removeprefix(within + "/")
-        if tail == where or tail != slug(tail) or where in units or where in known:
+        if tail == where or not _SLUG.fullmatch(tail) or where in units or where in known:
             raise DataInvalid(f"bad or repeated path {where!r} (a slug below {within!r})", path=path, line=line)
         if within not in known and within not in units:
             raise DataInvalid(f"{where}: unknown enclosing area {within!r}", path=path, line=line)
