@@ -159,6 +159,7 @@ def test_province_names_on_dates(name: str, day: str | None, slug: str) -> None:
     ("quận Hoàn Kiếm", "2026-01-01", None, None, ["ha-noi/quan-hoan-kiem"]),
     # ambiguous without the province, unique with it (also the province before or after the merger)
     ("huyện Châu Thành", None, "ben-tre", None, ["ben-tre/huyen-chau-thanh"]),
+    ("huyện Chợ Lách", None, "viet-nam", None, ["ben-tre/huyen-cho-lach"]),
     ("huyện Phú Tân", None, None, None, ["an-giang/huyen-phu-tan", "ca-mau/huyen-phu-tan"]),
     ("xã Tân Thạnh", "2025-09-01", "tay-ninh", None, ["tay-ninh-2025/xa-tan-thanh-27826"]),
     ("xã Tân Thạnh", "2025-09-01", "tay-ninh-2025", None, ["tay-ninh-2025/xa-tan-thanh-27826"]),

@@ -217,7 +217,7 @@ class Gazetteer:
         kind, proper = self.split_kind(name)
         found = [u for u in self._unit_forms.get(unit_key(proper), [])
                  if (kind is None or u.kind == kind) and (level is None or u.level == level)]
-        if within is not None:
+        if within is not None and not within.is_nation:
             prefixes = self._lineage(within)
             found = [u for u in found if u.slug.startswith(prefixes)]
         day = on or DEFAULT_DATE
