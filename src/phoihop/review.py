@@ -102,6 +102,9 @@ def term_key(term) -> str:
 
 @dataclass(frozen=True)
 class Source:
+    """A ph:SourceDocument as the graph describes it: its file name tells where the text is, its sha256
+    whether the text is the one the offsets were counted in."""
+
     iri: ox.NamedNode
     file: str | None
     sha256: str | None
@@ -109,6 +112,7 @@ class Source:
 
 
 def sources(store: ox.Store) -> list[Source]:
+    """Every source document of the store (queries/review/sources.rq)."""
     return [Source(r["source"], _value(r["file"]), _value(r["sha256"]), _value(r["title"]))
             for r in _select(store, "sources")]
 
@@ -154,6 +158,8 @@ def read_text(path: Path) -> tuple[str, str]:
 
 @dataclass(frozen=True)
 class Span:
+    """One evidence span: [start, end) in code points of the NFC text; the quote only in ingest output."""
+
     node: str
     start: int
     end: int
@@ -524,6 +530,8 @@ def render(review: Review) -> str:
 
 @dataclass(frozen=True)
 class ReviewResult:
+    """What `review` wrote, in numbers (the command logs them)."""
+
     path: str
     facts: int
     spans: int
