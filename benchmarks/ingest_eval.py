@@ -5,7 +5,7 @@ Usage: python benchmarks/ingest_eval.py [--shared ../shared] [--with-metadata] [
 
 Corpus: the five seeds (../shared/seeds, gold ../shared/gold/seeds_gold.json), the dev texts
 (../shared/dev/texts, gold ../shared/dev/gold/<stem>.json) and the unseen fixtures written for the project by
-someone who had not read the extractor (tests/fixtures/ingest/unseen/<stem>.txt + <stem>.json), each block
+someone who had not read the extractor (tests/fixtures/ingest/unseen/<stem>.txt + <stem>.gold.json), each block
 printed with its folder. Every text is ingested exactly as `phoihop ingest FILE` would (no options), and
 scored with phoihop.strict (the alignment rules of ../shared/acceptance/score.py; --official also runs that
 script and prints its F1 beside ours). Columns: precision, recall, F1 and the count of false facts (output
@@ -54,8 +54,8 @@ def corpus(shared: Path) -> list[Doc]:
     docs += [Doc("dev", t, shared / "dev" / "gold" / f"{t.stem}.json", None)
              for t in sorted((shared / "dev" / "texts").glob("*.txt"))
              if (shared / "dev" / "gold" / f"{t.stem}.json").is_file()]
-    docs += [Doc("unseen", t, t.with_suffix(".json"), None) for t in sorted(UNSEEN.glob("*.txt"))
-             if t.with_suffix(".json").is_file()]
+    docs += [Doc("unseen", t, t.with_suffix(".gold.json"), None) for t in sorted(UNSEEN.glob("*.txt"))
+             if t.with_suffix(".gold.json").is_file()]
     return docs
 
 

@@ -516,14 +516,16 @@ def ingest_file(path: str | Path, base: Graph | None = None, *, max_bytes: int =
                 base_index: BaseIndex | None = None, meta: Metadata | None = None) -> Graph:
     """Read, decode and ingest one file; '-' reads standard input (named 'stdin.txt').
 
-    A sidecar FILE.meta.json gives the document's metadata; `meta` (the command line) wins over it."""
+    A sidecar FILE.meta.json (or STEM.meta.json: doc.txt -> doc.meta.json) gives the document's metadata;
+    `meta` (the command line) wins over it."""
     given = meta or Metadata()
     if str(path) == "-":
         data = sys.stdin.buffer.read(max_bytes + 1)
         text = decode_bytes(data, "<stdin>", max_bytes)
         return ingest_text(text, "stdin.txt", base, data=data, base_index=base_index, meta=given)
     text, data = read_text_file(path, max_bytes)
-    sidecar = read_sidecar(f"{path}{SIDECAR_SUFFIX}")
+    full, short = Path(f"{path}{SIDECAR_SUFFIX}"), Path(path).with_suffix(SIDECAR_SUFFIX)
+    sidecar = read_sidecar(full if full.is_file() or not short.is_file() else short)
     return ingest_text(text, Path(path).name, base, data=data, base_index=base_index,
                        meta=merge_metadata(sidecar, given))
 

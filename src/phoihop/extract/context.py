@@ -47,7 +47,9 @@ def run(c: Ctx) -> None:
             f.main_district = district_place(c, m.group(1).lower(), name)
     if f.main_district and f.province is None:
         pool = counts or tail_counts  # a district page: its site's province shows in the page's links
-        if pool:
+        if f.main_district.province is not None:  # the one district of that name in the gazetteer
+            f.province = f.main_district.province
+        elif pool:
             f.province = lex.gazetteer.areas[max(pool, key=pool.get)]  # type: ignore[arg-type]
     if f.date is None:
         f.date = parse_date(head[:600]) if g.date_long.search(head[:600]) else None

@@ -15,9 +15,14 @@ MAIN = "main"  # the qualifier names the document's own area ("tỉnh", "thành 
 
 
 def district_place(c: Ctx, word: str, name: str) -> Place:
-    """'quận' + 'Hoàn Kiếm' -> the district inside the document's province."""
+    """'quận' + 'Hoàn Kiếm' -> the district inside the document's province; when the document's province is
+    not known, the province of the one district of that name in the gazetteer (none when several share it)."""
     level, en = c.lex.area_types.get(word, ("district", "District"))
-    return Place(c.f.province, f"{word} {name}", district_en=f"{ascii_name(name)} {en}", district_level=level)
+    province = c.f.province
+    if province is None:
+        found = c.lex.gazetteer.resolve_unit(f"{word} {name}", c.f.date).area
+        province = c.lex.gazetteer.get(found.province) if found is not None else None
+    return Place(province, f"{word} {name}", district_en=f"{ascii_name(name)} {en}", district_level=level)
 
 
 def place_at(c: Ctx, j: int, after_paren: bool = False) -> tuple[int, Place | str | None]:
