@@ -2,6 +2,7 @@
 
 Usage: python benchmarks/ingest_eval.py [--shared ../shared] [--with-metadata] [--official]
                                         [--min-mean PCT] [--min-doc PCT] [--show-gaps] [--keep DIR]
+                                        [--write-gaps tests/fixtures/ingest/unseen_gaps.json]
 
 Corpus: the five seeds (../shared/seeds, gold ../shared/gold/seeds_gold.json), the dev texts
 (../shared/dev/texts, gold ../shared/dev/gold/<stem>.json) and the unseen fixtures written for the project by
@@ -99,6 +100,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--min-doc", type=float, default=0.0, help="floor for each document's F1 (seeds + dev)")
     parser.add_argument("--show-gaps", action="store_true", help="print each document's misses and false facts")
     parser.add_argument("--keep", help="folder to keep the Turtle outputs in")
+    parser.add_argument("--write-gaps", metavar="JSON", help="write the unseen documents' misses and false facts "
+                        "here (tests/fixtures/ingest/unseen_gaps.json; review the diff before committing it)")
     args = parser.parse_args(argv)
     shared = Path(args.shared)
     docs = corpus(shared)
@@ -127,6 +130,11 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"    {kind}: missed {gap['missed'][:6]} false {gap['false'][:6]}")
         results.setdefault(doc.block, []).append((doc, plain, with_meta))
     elapsed = time.perf_counter() - started
+    if args.write_gaps:
+        gaps = {doc.text.name: plain.gaps() for doc, plain, _ in results.get("unseen", [])}
+        Path(args.write_gaps).write_text(json.dumps(gaps, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
+                                         encoding="utf-8")
+        print(f"known gaps of {len(gaps)} unseen documents written to {args.write_gaps}")
     failed = _summary(results, args)
     print(f"{len(docs)} documents in {elapsed:.1f} s (ingest and scoring; outputs in {keep})")
     shutil.rmtree(meta_dir, ignore_errors=True)
