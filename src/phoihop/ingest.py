@@ -423,8 +423,8 @@ class _Builder:
             if ins.own and ins.issuers:
                 g.add((src, DCT.publisher, self.actor(ins.issuers[0])))
         self.relate_instruments()
-        for actor in ex.actors.values():
-            if actor.surfaces and not actor.group:  # a group is kept only where it acts or is addressed
+        for actor in ex.actors.values():  # a body named only in a citation, a title or a post is kept where
+            if actor.iri in ex.acting and not actor.group:  # it is referenced; a group only where it acts
                 self.emit_actor(actor)
         for person in ex.persons.values():
             self.person(person)

@@ -16,7 +16,7 @@ from .places import MAIN, place_at
 from .records import Actor, Mention, Place
 
 READS = frozenset({"date", "province", "main_district", "national", "law_tokens"})
-WRITES = frozenset({"actors", "mentions", "mention_at", "districts"})
+WRITES = frozenset({"actors", "mentions", "mention_at", "districts", "cited_tokens"})
 
 def mint(c: Ctx, kind: ActorKind, place: Place | None) -> Actor:
     """The record for a kind of body in a place (made once per IRI)."""
@@ -198,6 +198,10 @@ def _full_mention(c: Ctx, i: int) -> Mention | None:
         j += 1
     else:
         used, spec = place_at(c, j)
+    if kind.scope == "local" and isinstance(spec, Place) and spec.is_nation:
+        more, further = place_at(c, j + used)  # "Ủy ban MTTQ Việt Nam tỉnh Đắk Lắk": "Việt Nam" is in the name
+        if further is not None:
+            used, spec = used + more, further
     explicit = isinstance(spec, Place)
     if kind.strict and not (explicit or spec == MAIN) and not c.lex.cues.ends_at("agency_before", toks, i):
         return None
@@ -230,6 +234,8 @@ def run(c: Ctx) -> None:
             continue
         _share_area(c, prev, m)
         record(c, m)
+        if c.lex.cues.ends_at("builds", c.doc.tokens, m.first):  # "xây dựng Đảng": the thing built, not a body acting
+            c.f.cited_tokens.update(range(m.first, m.last))
         prev = m
         i = _enumeration(c, m.last, m) or m.last
 
@@ -241,7 +247,7 @@ def _share_area(c: Ctx, prev: Mention | None, m: Mention) -> None:
     between = c.doc.tokens[prev.last:m.first]
     if len(between) != 1 or between[0].low not in c.lex.cues.words("and") or not prev.kind.tiered:
         return  # only bodies found at every level share it: "UBND và LĐLĐ các quận, huyện"
-    if c.f.mentions and c.f.mentions[-1] is prev:
+    if c.f.mentions and c.f.mentions[-1] is prev and not m.actor.place.is_nation:
         actor = mint(c, prev.kind, m.actor.place)
         if actor is not prev.actor:
             surface = c.doc.text[prev.start:prev.end]

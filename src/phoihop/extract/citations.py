@@ -16,7 +16,7 @@ from .grammar import years
 from .instruments import issuer_area, issuers_from_number
 from .records import Instrument
 
-READS = frozenset({"pending_issuers", "mention_at", "date", "province", "main_district"})
+READS = frozenset({"pending_issuers", "mention_at", "mentions", "date", "province", "main_district"})
 WRITES = frozenset({"instruments", "cited_tokens", "actors", "districts"})
 
 SUBJECT_MAX = 250  # characters a subject may run before it is cut
@@ -38,6 +38,10 @@ def run(c: Ctx) -> None:
         sm = g.subject_prefix.match(c.doc.text, pos)
         if sm and ins.title is None:
             ins.title = subject(c, sm.end())
+    named = {m.actor.iri for m in f.mentions}
+    for key, ins in f.instruments.items():  # a law's legislature is its issuer when the text names it or its code
+        if key.startswith("law:") and not ins.number and all(a.iri not in named for a in ins.issuers):
+            ins.issuers = []
     for ins in f.instruments.values():
         if ins.number and not ins.iri_issuer:
             _known_details(c, ins)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from ..normalize import Normalized
@@ -56,9 +56,9 @@ class Document:
     def build(cls, norm: Normalized, original: str, stem: str, lex: Lexicon, meta: Metadata) -> Document:
         text = _unwrap(norm, original, lex.grammar.soft_wrap)
         norm = Normalized(text, norm.offsets)
-        tokens = tuple(tokenize(text))
         lines = tuple((m.start(), m.end()) for m in re.finditer(r"[^\n]*", text) if m.end() > m.start())
         headings = frozenset(i for i, (s, e) in enumerate(lines) if _was_upper(norm, original, s, e))
+        tokens = _mark_headings(tokenize(text), [lines[i] for i in sorted(headings)])
         items = tuple(_item(text, s, lex) for s, _ in lines)
         return cls(norm, original, stem, text, lower_same_length(text), tokens, tuple(t.start for t in tokens),
                    lines, headings, items, _tail(text, lines, lex.any_tail), _tail(text, lines, lex.page_tail), meta)
@@ -107,6 +107,19 @@ class Document:
             start = s + m.end()
         out.append((start, e))
         return [(a, b) for a, b in out if b - a > 15]
+
+
+def _mark_headings(tokens: list[Token], spans: list[tuple[int, int]]) -> tuple[Token, ...]:
+    """Tokens, those of upper-case heading lines flagged (their case, lowered by normalisation, says nothing)."""
+    if not spans:
+        return tuple(tokens)
+    starts = [s for s, _ in spans]
+    out = []
+    for tok in tokens:
+        k = bisect_left(starts, tok.start + 1) - 1
+        inside = k >= 0 and spans[k][0] <= tok.start < spans[k][1]
+        out.append(replace(tok, heading=True) if inside else tok)
+    return tuple(out)
 
 
 def _unwrap(norm: Normalized, original: str, pattern: re.Pattern) -> str:

@@ -101,8 +101,8 @@ def parse_number(text: str, notations: Iterable[str] = ()) -> Number | None:
     if m.group("pnum"):
         return Number(number, m.group("pnum"), None, m.group("ptype"), m.group("pissuer"))
     rest = m.group("srest")
-    head = rest.split("-", 1)[0]
-    notation = head if (not known or head.upper() in known) and "-" in rest else None
+    head = rest.split("/", 1)[0].split("-", 1)[0]
+    notation = head if (not known or head.upper() in known) and ("-" in rest or "/" in rest) else None
     if notation is None and known and head.upper() in known and "-" not in rest:
         notation = head
     year = int(m.group("syear")) if m.group("syear") else None

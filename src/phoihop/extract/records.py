@@ -257,3 +257,4 @@ class Extraction:
     commitments: list[Commitment]
     events: list[Event]
     districts: dict[str, tuple[Place, tuple[int, int] | None]]
+    acting: set[URIRef] = field(default_factory=set)  # actors named at least once outside a citation or title

@@ -3,7 +3,8 @@
 A token knows what separates it from the token before (`gap`), whether that is only a soft separator
 (`joined`: a space, a comma, a hyphen) and whether a clause or sentence boundary lies in between (`brk`).
 Phrases from the lexicon are looked up token by token in a `Trie`, longest first, so matching costs one
-dictionary lookup per token rather than one regular expression per phrase.
+dictionary lookup per token rather than one regular expression per phrase. A phrase added as exact (an
+abbreviation, a capitalised name) compares case, except in an upper-case heading whose case is lost.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ class Token:
     joined: bool  # only a soft separator (space, comma, hyphen) since the previous token
     brk: bool  # a clause or sentence boundary since the previous token
     gap: str
+    heading: bool = False  # in a line written in upper case (its case was lost to normalisation)
 
 
 def tokenize(text: str) -> list[Token]:
@@ -79,7 +81,9 @@ class Trie:
                 continue
             for k in range(n):
                 tok = tokens[i + k]
-                if (k and not tok.joined) or (tok.text if exact else tok.low) != seq[k]:
+                if (k and not tok.joined) or (
+                        tok.text if exact and not tok.heading else tok.low) != (seq[k] if not tok.heading else
+                                                                              seq[k].lower()):
                     break
             else:
                 yield n, payload
