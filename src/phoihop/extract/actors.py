@@ -7,6 +7,8 @@ and law names, where a body's code is no mention). Writes `actors`, `mentions`, 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from rdflib import URIRef
 
 from ..iris import actor_iri, slug
@@ -190,6 +192,12 @@ def _full_mention(c: Ctx, i: int) -> Mention | None:
     if not kind.collective and not exact and not c.doc.is_cap(i) and not c.doc.in_heading(i):
         return None
     j = _qualifiers(c, i + n)
+    levels = c.lex.cues.length("all_levels", toks, j) if j < len(toks) and toks[j].joined else 0
+    if levels:  # "Công đoàn ngành Giáo dục các cấp": the bodies of that kind at every level, one group
+        kind = replace(kind, key=f"{kind.key}-{slug(c.doc.span_text(j, j + levels))}", collective=True,
+                       name_vi=f"{kind.name_vi} {c.doc.span_text(j, j + levels)}", scope="national",
+                       name_en=c.lex.grammar.label("all_levels_en", kind=kind.name_en))
+        j += levels
     abbr = None
     if j + 1 < len(toks) and toks[j].gap.strip(" ") == "(" and toks[j + 1].gap.strip(" ") == ")" \
             and toks[j].text.isupper():

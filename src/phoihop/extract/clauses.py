@@ -172,7 +172,21 @@ def not_tasks(c: Ctx) -> set[int]:
             k = first - back
             if k >= 0 and cues.at("event_held", toks, k) and k + cues.length("event_held", toks, k) == first:
                 blocked.update(range(k, first))
+                blocked.update(_co_organiser(c, k))
         k = first - 1  # "Thực hiện Chương trình …": the instrument it carries out, not a task of its own
         if k >= 0 and cues.at("implement_before", toks, k):
             blocked.add(k)
     return blocked
+
+
+def _co_organiser(c: Ctx, k: int) -> range:
+    """'X phối hợp (với) Y tổ chức Hội nghị …' (k: 'tổ chức'): co-organising the event is no task either."""
+    toks, f, cues = c.doc.tokens, c.f, c.lex.cues
+    m = next((m for m in f.mentions if m.last == k), None)
+    j = m.first if m is not None else k
+    if j > 0 and toks[j - 1].low in cues.words("with"):
+        j -= 1
+    for n in (2, 1):
+        if j - n >= 0 and cues.at("coordinate", toks, j - n) and cues.length("coordinate", toks, j - n) == n:
+            return range(j - n, j)
+    return range(0)

@@ -34,7 +34,12 @@ def run(c: Ctx) -> None:
     headline_subjects = [m.committer for m in f.mentions if doc.lines and m.start < doc.lines[0][1]]
     found: list[tuple[Unit, str | None, list[URIRef], list[URIRef]]] = []
     blocked = not_tasks(c)
+    seen: set[str] = set()
     for unit in leaves(units(c)):
+        written = " ".join(doc.low[unit.start:unit.end].split())
+        if written in seen:
+            continue  # a news page repeats its lead paragraph or a caption: one task, told twice
+        seen.add(written)
         programme = _programme_for(c, unit.start, agreements)
         ins = f.instruments.get(programme) if programme else None
         sides = (ins.parties or (ins.issuers if ins.own else [])) if ins else []  # a joint plan: its issuers

@@ -21,7 +21,7 @@ from .records import Instrument
 READS: frozenset[str] = frozenset()
 WRITES = frozenset({"instruments", "instrument_refs", "law_tokens", "pending_issuers", "actors", "districts"})
 
-LEGISLATURE = "quoc-hoi"  # actors.csv key of the body that passes laws
+LOWER_CASE_NAMES = ("HP",)  # "Hiến pháp" is named without a capital after its type word
 
 
 def run(c: Ctx) -> None:
@@ -60,7 +60,7 @@ def _law_at(c: Ctx, i: int, end_tok: int) -> tuple[Law | None, int]:
     hit = c.lex.law_trie.match(toks, i)
     law: Law | None = hit[1] if hit else None  # type: ignore[assignment]
     n = hit[0] if hit else 0
-    if hit and law is not None and law.kind != "HP" and n > 1 and not any(
+    if hit and law is not None and law.kind not in LOWER_CASE_NAMES and n > 1 and not any(
             t.text[:1].isupper() for t in toks[i + 1:i + n] if t.low not in cues.words("law_word")):
         law, n = None, 0  # "pháp luật lao động" is law in general, not the Labour Code
     if law is None and toks[i].text[:1].isupper() and toks[i].low in cues.words("law_head") and i + 1 < end_tok \
@@ -79,12 +79,12 @@ def _law_record(c: Ctx, law: Law, year: int | None) -> Instrument:
     ins = c.f.instruments.get(key)
     if ins is None:
         dtype = c.lex.doctypes.get(law.kind)
-        ins = Instrument(key, dtype.cls if dtype else "Law", dtype, year=year,
-                         label_vi=c.lex.grammar.label("law_vi", name=name, year=year) if year else name,
+        ins = Instrument(key, dtype.cls if dtype else ("OtherInstrument" if law.kind == "-" else "Law"), dtype,
+                         year=year, label_vi=c.lex.grammar.label("law_vi", name=name, year=year) if year else name,
                          label_en=(f"{law.name_en} ({year})" if year else law.name_en) or name,
-                         iri_issuer=LEGISLATURE, iri_local=slug(name),
+                         iri_issuer=c.lex.short_codes.get(law.issuer, law.issuer), iri_local=slug(name),
                          confidence=0.9 if law.name_en else 0.6)
-        ins.issuers = [mint(c, c.lex.kinds[LEGISLATURE], None)]
+        ins.issuers = [mint(c, c.lex.kinds[law.issuer], None)] if law.issuer in c.lex.kinds else []
         c.f.instruments[key] = ins
     return ins
 

@@ -52,6 +52,7 @@ class SectorHead:
     name_en: str
     level: str  # national | province | district
     group: str
+    same_as: str = ""  # a head that names the same bodies ("Công đoàn" as "Công đoàn ngành")
 
     @property
     def scope(self) -> str:
@@ -76,7 +77,8 @@ class Institution:
 class Law:
     name_vi: str
     name_en: str
-    kind: str  # notation of the doctype: HP, BL, L
+    kind: str  # notation of the doctype: HP, BL, L, HD; "-" for a document of no scheme type
+    issuer: str = "quoc-hoi"  # actors.csv key of the body that adopts it
 
 
 @dataclass(frozen=True)
@@ -198,7 +200,7 @@ class Lexicon:
         self.sectors: list[tuple[str, str, str]] = []  # name, English name, first abbreviation
         self.union_names: dict[str, str] = {}  # sector name -> its name after "Công đoàn (ngành)"
         self.sector_heads = {row["head"]: SectorHead(row["head"], row["code"], row["class"], row["name_en"],
-                                                     row["level"], row["group"])
+                                                     row["level"], row["group"], row.get("same_as") or "")
                              for row in read_table("sector_heads.csv")}
         self.head_trie = Trie()
         for head in self.sector_heads:
@@ -227,9 +229,9 @@ class Lexicon:
     def _load_instruments(self) -> None:
         self.law_trie = Trie()
         for row in read_table("laws.csv"):
-            kind = next((code for words, code in self.grammar.law_kinds.items()
-                         if row["name_vi"].startswith(words)), "L")
-            law = Law(row["name_vi"], row["name_en"], kind)
+            kind = row.get("type") or next((code for words, code in self.grammar.law_kinds.items()
+                                            if row["name_vi"].startswith(words)), "L")
+            law = Law(row["name_vi"], row["name_en"], kind, row.get("issuer") or "quoc-hoi")
             for form in {row["name_vi"], *_split(row["forms"])}:
                 self.law_trie.add(form, law)
         self.known: dict[str, list[KnownInstrument]] = {}
@@ -323,6 +325,7 @@ class Lexicon:
 
     def sector_kind(self, head: str, name: str, name_en: str) -> ActorKind:
         """The kind of office a head word and a sector name make ("Sở" + "Tài chính")."""
+        head = self.sector_heads[head].same_as or head
         row = self.sector_heads[head]
         union = row.cls == "LabourUnion"
         full = f"{head} {self.union_names.get(name, name) if union else name}"

@@ -27,6 +27,8 @@ WRITES = frozenset({"instruments", "instrument_refs", "coref", "cited_tokens"})
 _ROMAN = re.compile(r"[IVXLC]+")
 NO_ISSUER = "khong-ro"  # IRI segment of an instrument whose issuer the text does not name
 SUBJECT_TOKENS = 15  # words a subject written after 'về' may run
+NAME_TOKENS = 12  # words of a party's name the lexicon does not know
+DASHES = ("-", "–", "—")
 
 
 def run(c: Ctx) -> None:
@@ -109,7 +111,9 @@ def _merge_partyless(c: Ctx) -> None:
             if ins.period is None:  # "Chương trình … giữa X và Y" is the one of X and Y whose period is named
                 peers = [k for k, other in c.f.instruments.items() if k != key and k.startswith("agr:")
                          and other.period is not None and other.cls == ins.cls and mine
-                         and mine <= {p.iri for p in other.parties}]
+                         and mine <= {p.iri for p in other.parties}] or [
+                    k for k, other in c.f.instruments.items() if k != key and k.startswith("agr:")
+                    and other.period is None and other.cls == ins.cls and mine < {p.iri for p in other.parties}]
             else:
                 peers = [k for k, other in c.f.instruments.items() if k != key and k.startswith("agr:")
                          and other.period == ins.period and other.cls == ins.cls
@@ -176,6 +180,12 @@ def _tail(c: Ctx, j: int) -> _Tail:
             b = f.mention_at.get(a.last + 1)
             if b:
                 tail.parties, tail.end = [a.actor, b.actor], b.last
+            elif a.last + 1 < len(toks) and toks[a.last + 1].text[:1].isupper():  # "… và Liên đoàn Lao động 13
+                tail.parties, tail.end = [a.actor], _name_run_end(c, a.last + 1)  # tỉnh, thành …": one side known
+    elif j in f.mention_at and toks[j].joined and f.mention_at[j].last < len(toks) \
+            and toks[f.mention_at[j].last].gap.strip() in DASHES and f.mention_at[j].last in f.mention_at:
+        a, b = f.mention_at[j], f.mention_at[f.mention_at[j].last]  # "Quy chế phối hợp LĐLĐ TP. Cần Thơ - CĐGD …"
+        tail.parties, tail.end = [a.actor, b.actor], b.last
     elif cues.length("congress", toks, j) and toks[j].joined:
         tail.congress_n, tail.issuer, tail.end = _congress(c, j + cues.length("congress", toks, j))
     elif j < len(toks) and toks[j].low in cues.words("of") and toks[j].joined:
@@ -185,6 +195,16 @@ def _tail(c: Ctx, j: int) -> _Tail:
     tail.end = _subject(c, tail)
     tail.period, tail.end = _period_after(c, tail.end)
     return tail
+
+
+def _name_run_end(c: Ctx, k: int) -> int:
+    """The token after a name the lexicon does not know, up to the clause's end or a period (at most 12)."""
+    toks = c.doc.tokens
+    start = k
+    while k < len(toks) and k - start < NAME_TOKENS and not toks[k].brk and (k == start or toks[k].joined) \
+            and not c.lex.grammar.period.match(c.doc.text, toks[k].start):
+        k += 1
+    return k
 
 
 def _subject(c: Ctx, tail: _Tail) -> int:
@@ -218,10 +238,13 @@ def _reference(c: Ctx, i: int, n: int, dtype: DocType) -> tuple[Instrument | Non
     congress = tail.congress_n is not None
     title = tail.subject if tail.subject and (issuer or dtype.is_agreement or dtype.cls == "OtherInstrument") \
         else None
-    if not (parties or period or congress or issuer or title) or (dtype.iri is None and not title):
+    signed = dtype.is_agreement and _signed_here(c, i)  # "… đã ký ban hành Quy chế phối hợp công tác"
+    if not (parties or period or congress or issuer or title or signed) or (dtype.iri is None and not title):
         return None, 0
     if dtype.is_agreement and not parties and issuer is None:  # "Chương trình hành động của X" is X's own
         parties = _sentence_subjects(c, i)
+        if signed and not parties and not period:
+            return None, 0
     label = _label(c, i, tail.end, type_phrase, dtype, parties, issuer, tail.congress_n, period)
     key = (f"agr:{dtype.cls}:{period}:{'|'.join(sorted(str(p.iri) for p in parties))}"
            if dtype.is_agreement and (parties or period) else f"ref:{slug(label)}")
@@ -335,6 +358,12 @@ def _congress(c: Ctx, k: int) -> tuple[str | None, Actor | None, int]:
     return numeral, issuer, end
 
 
+def _signed_here(c: Ctx, i: int) -> bool:
+    """A sign verb ('ký', 'ký kết', 'ban hành') right before token i, with no other word between."""
+    cues, toks = c.lex.cues, c.doc.tokens
+    return any(cues.ends_at(kind, toks, i) for kind in ("sign_verb", "event_signing", "issue_verb"))
+
+
 def _sentence_subjects(c: Ctx, i: int) -> list[Actor]:
     """The bodies acting in the sentence before token i, as the parties of an agreement it mentions: the last
     group of bodies named before it ('LĐLĐ tỉnh và TAND tỉnh đã ký kết Chương trình …'), leaving out those
@@ -344,8 +373,11 @@ def _sentence_subjects(c: Ctx, i: int) -> list[Actor]:
     while k > 0 and not (toks[k].brk and re.search(r"[\n.!?]", toks[k].gap)):
         k -= 1
     groups = mention_groups(c, k, i)
+    acting = groups[-1:] if groups else []
+    if len(groups) > 1 and any(c.lex.cues.ends_at(kind, toks, groups[-1][0].first) for kind in ("coordinate", "with")):
+        acting = groups[-2:]  # "X phối hợp (với) Y tổ chức ký kết …": both sides
     found: list[Actor] = []
-    for m in groups[-1] if groups else []:
+    for m in (m for g in acting for m in g):
         if m.actor not in found:
             found.append(m.actor)
     return found
