@@ -149,7 +149,8 @@ def _sub_mention(c: Ctx, i: int, sub: SubBody, parent: Mention) -> Mention:
         iri = URIRef(f"{p.iri}/{slug(sub.prefix)}")
         actor = c.f.actors.get(iri) or Actor(
             iri, f"{sub.prefix} {p.label_vi}", f"{sub.name_en} of the {p.label_en}", p.cls, parent=p.iri,
-            acts_for=p.iri if sub.kind == "organ" else None, place=p.place)
+            acts_for=p.iri if sub.kind == "organ" and not p.group else None, place=p.place)  # the BCH of a
+        # grassroots union (a group kind) is the one body that acts; the BTV of LĐLĐ tỉnh acts for the LĐLĐ
         c.f.actors[iri] = actor
     return Mention(actor, i, parent.last, c.doc.tokens[i].start, parent.end, inner=parent)
 

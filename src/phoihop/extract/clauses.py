@@ -76,9 +76,9 @@ def units(c: Ctx) -> list[Unit]:
                 clause = (f"{w.roman} ({paragraph})" if w.path else w.roman) if w.roman else paragraph
             out.append(Unit(body, e, clause, True, list(w.section_actor), fallback=w.skip))
             continue
-        if (idx == 0 and len(doc.lines) > 1) or (
-                not listed and not line.rstrip().endswith(SENTENCE_ENDS) and len(line) < CAPTION_MAX):
-            continue  # headline or photo caption
+        if len(line) < CAPTION_MAX and ((idx == 0 and len(doc.lines) > 1) or (
+                not listed and not line.rstrip().endswith(SENTENCE_ENDS))):
+            continue  # headline or photo caption (a long first line is the body of a copy without headline)
         for a, b in doc.sentences(body, e, ".!?", g.no_sentence_end):
             parts = doc.sentences(a, b, ";", g.no_sentence_end)
             purpose = w.skip or (bool(parts) and _purpose(c, *parts[0], blocked))
@@ -157,13 +157,15 @@ def _section_actor(c: Ctx, s: int, e: int) -> list[URIRef]:
 
 
 def not_tasks(c: Ctx) -> set[int]:
-    """Tokens that name no task: narration ('phát biểu', 'đồng chủ trì'), the events the text tells of and
+    """Tokens that name no task: narration ('phát biểu', 'đồng chủ trì'), verbs used as nouns ('mối quan hệ
+    phối hợp'), the events the text tells of and
     the verb that holds them ('tổ chức Hội nghị …'), and the names of agreements ('Chương trình phối hợp')."""
     doc, f, cues = c.doc, c.f, c.lex.cues
     toks = doc.tokens
     blocked: set[int] = set()
-    for k in cues.positions("narration", toks, 0, len(toks)):
-        blocked.update(range(k, k + cues.length("narration", toks, k)))
+    for kind in ("narration", "nominal"):
+        for k in cues.positions(kind, toks, 0, len(toks)):
+            blocked.update(range(k, k + cues.length(kind, toks, k)))
     spans = [ev.span for ev in f.events] + [(s, e) for s, e, _ in f.instrument_refs] + list(f.coref)
     for s, e in spans:
         first, last = doc.tok_index(s), doc.tok_index(e)

@@ -26,6 +26,7 @@ WRITES = frozenset({"commitments", "implied"})
 
 IMPLIED = "implied"  # key of the placeholder programme of a report's tasks
 PROGRAMME_SUBJECT_CHARS = 30  # how far into a unit a programme's name reads as its subject
+SUBJECT_GAP = 3  # words between a subject and its verb ("đã", "sẽ cùng", "tiếp tục")
 
 
 def run(c: Ctx) -> None:
@@ -43,7 +44,8 @@ def run(c: Ctx) -> None:
         programme = _programme_for(c, unit.start, agreements)
         ins = f.instruments.get(programme) if programme else None
         sides = (ins.parties or (ins.issuers if ins.own else [])) if ins else []  # a joint plan: its issuers
-        defaults = unit.section_actor or [a.acts_for or a.iri for a in sides] or headline_subjects[:1]
+        defaults = unit.section_actor or [a.acts_for or a.iri for a in sides] or _event_sides(c, unit.start) \
+            or headline_subjects[:1]
         inherited = None
         if unit.head is not None:
             head_roles = _roles(c, Unit(*unit.head, None, False), defaults)  # "hai bên …; …"
@@ -174,7 +176,28 @@ def _explicit_leads(c: Ctx, groups: list[list[Mention]], first: int, last: int, 
             t.brk for t in toks[first + 1:groups[0][0].first + 1]) and not any(
             cues.positions(kind, toks, first, groups[0][0].first) for kind in ("lead", "joint", "request", "action")):
         return [m.committer for m in groups[0]]
-    return []
+    return _subject_before_verb(c, groups, first, last)
+
+
+def _subject_before_verb(c: Ctx, groups: list[list[Mention]], first: int, last: int) -> list[URIRef]:
+    """'Ngày 28/6, Giám đốc Sở Tư pháp và BCH Công đoàn cơ sở đã ký …': after an opening adverbial, the bodies
+    named right before the clause's first verb (at most 3 words between) are its subject."""
+    toks, cues = c.doc.tokens, c.lex.cues
+    verbs = [k for kind in ("lead", "joint", "request", "action", "sign_verb", "issue_verb")
+             for k in cues.positions(kind, toks, first, last)]
+    if not verbs:
+        return []
+    verb = min(verbs)
+    before = [g for g in groups if g[-1].last <= verb and verb - g[-1].last <= SUBJECT_GAP
+              and not any(t.brk for t in toks[g[-1].last + 1:verb + 1])]
+    return [m.committer for m in before[-1]] if before else []
+
+
+def _event_sides(c: Ctx, pos: int) -> list[URIRef]:
+    """With no programme named, 'hai bên' are the organisers of the last event told before (a signing's two
+    sides)."""
+    before = [ev for ev in c.f.events if ev.span[0] < pos and len(ev.organisers) > 1]
+    return list(before[-1].organisers) if before else []
 
 
 def _programme_subject(c: Ctx, unit: Unit) -> bool:

@@ -136,6 +136,10 @@ def _event(c: Ctx, a: int, b: int, trig: _Trigger) -> Event | None:
     groups = mention_groups(c, doc.tok_index(a), trig.first)
     if groups:  # the bodies acting right before the event's name
         ev.organisers = list(dict.fromkeys(m.committer for m in groups[-1]))
+    else:  # "Chủ tịch X Nguyễn A và Bộ trưởng Y Nguyễn B thay mặt hai cơ quan tại Lễ ký kết": their bodies
+        ev.organisers = list(dict.fromkeys(post.org.acts_for or post.org.iri for p in f.persons.values()
+                                           for post in p.posts if post.org is not None
+                                           and a <= post.span[0] < toks[trig.first].start))
     agreement = trig.agreement or next((key for rs, _, key in _agreement_refs(c)
                                         if toks[trig.first].start <= rs < b), None)
     if agreement is not None:

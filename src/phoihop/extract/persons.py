@@ -67,8 +67,6 @@ def title_chain(c: Ctx, i: int) -> tuple[list[Post], int]:
                 k += 1 if k < len(toks) and toks[k].low in conj else 0
                 continue
         last = org.last if org else end
-        if org is not None:
-            f.cited_tokens.update(range(org.first, org.last))  # names a post, not an acting body
         posts.append(Post(role, org.actor if org else None, (toks[k].start, toks[last - 1].end)))
         k = last
         if k < len(toks) and toks[k].low in conj and toks[k].joined:
@@ -85,10 +83,14 @@ def _person(c: Ctx, i: int, n: int) -> Person:
     return person
 
 
-def _add_posts(person: Person, posts: list[Post]) -> None:
+def _add_posts(c: Ctx, person: Person, posts: list[Post]) -> None:
+    """A person's posts; the bodies they name hold a post here, they do not act ('Chủ tịch UBND tỉnh Nguyễn
+    Văn A phát biểu' is no act of the UBND; 'Viện trưởng VKSND tỉnh và … đã ký' without a name is)."""
     for post in posts:
         if post.org is None:
             continue
+        first, last = c.doc.tok_index(post.span[0]), c.doc.tok_index(post.span[1])
+        c.f.cited_tokens.update(range(first, last))
         if not any(p.role == post.role and p.org is post.org for p in person.posts):
             person.posts.append(post)
 
@@ -105,7 +107,7 @@ def run(c: Ctx) -> None:
             if k < len(toks) and toks[k].gap.strip(" ") in NAME_SEPARATORS:
                 n = name_at(c, k)
                 if n:
-                    _add_posts(_person(c, k, n), posts)
+                    _add_posts(c, _person(c, k, n), posts)
         n = name_at(c, i)
         if not n:
             continue
@@ -113,7 +115,7 @@ def run(c: Ctx) -> None:
         cue = i and toks[i - 1].low in lex.cues.words("person_before") and toks[i].joined
         if after < len(toks) and toks[after].gap.strip(" ") in POST_SEPARATORS and lex.role_trie.match(toks, after):
             posts, _ = title_chain(c, after)
-            _add_posts(_person(c, i, n), posts)
+            _add_posts(c, _person(c, i, n), posts)
         elif cue:
             _person(c, i, n)
     _signatures(c)
@@ -166,7 +168,7 @@ def _signatures(c: Ctx) -> None:
         person.signed = True
         body = org.actor if org is not None else _signed_sector(c, role, sector)
         if role is not None and body is not None:
-            _add_posts(person, [Post(role, body, (s, e))])
+            _add_posts(c, person, [Post(role, body, (s, e))])
         if f.own is not None and person.name not in f.signatories:
             f.signatories.append(person.name)
 

@@ -182,6 +182,8 @@ def _tail(c: Ctx, j: int) -> _Tail:
                 tail.parties, tail.end = [a.actor, b.actor], b.last
             elif a.last + 1 < len(toks) and toks[a.last + 1].text[:1].isupper():  # "… và Liên đoàn Lao động 13
                 tail.parties, tail.end = [a.actor], _name_run_end(c, a.last + 1)  # tỉnh, thành …": one side known
+        elif a is None and cues.length("joint_subject", toks, j + 1):  # "quy chế phối hợp giữa hai bên …":
+            tail.end = j + 1 + cues.length("joint_subject", toks, j + 1)  # the sides are the sentence's subjects
     elif j in f.mention_at and toks[j].joined and f.mention_at[j].last < len(toks) \
             and toks[f.mention_at[j].last].gap.strip() in DASHES and f.mention_at[j].last in f.mention_at:
         a, b = f.mention_at[j], f.mention_at[f.mention_at[j].last]  # "Quy chế phối hợp LĐLĐ TP. Cần Thơ - CĐGD …"
