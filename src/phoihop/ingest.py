@@ -35,6 +35,7 @@ from .normalize import DEFAULT_MAX_BYTES, Normalized, decode_bytes, fold, normal
 from .store import load_files, to_rdflib
 
 log = logging.getLogger("phoihop.ingest")
+QUOTE_CONTEXT = 32  # characters of oa:prefix and oa:suffix around a quoted span
 
 _ACTOR_CLASSES = ("Actor", "ActorGroup", "PartyOrgan", "StateBody", "Legislature", "GovernmentBody", "Ministry",
                   "PeoplesCommittee", "PeoplesCouncil", "Department", "StateAgency", "LabourUnion",
@@ -99,10 +100,10 @@ def load_base(path: str | Path) -> Graph:
 class _Builder:
     """Turns one Extraction into triples."""
 
-    def __init__(self, graph: Graph, ex: Extraction, norm: Normalized, name: str, source: URIRef,
+    def __init__(self, graph: Graph, ex: Extraction, norm: Normalized, original: str, name: str, source: URIRef,
                  base: BaseIndex, meta: Metadata):
         self.g, self.ex, self.norm, self.name, self.source, self.base = graph, ex, norm, name, source, base
-        self.meta = meta
+        self.original, self.meta = original, meta
         self.stem = name.rsplit(".", 1)[0]
         self.iri_of: dict[URIRef, URIRef] = {}  # minted actor IRI -> IRI used (base reuse)
         self.instrument_iri: dict[str, URIRef] = {}
@@ -111,20 +112,32 @@ class _Builder:
     # ------------------------------------------------------------------------------------ provenance
 
     def evidence(self, node: URIRef, start: int, end: int, confidence: float) -> None:
-        """prov:wasDerivedFrom + ph:evidence with an offset selector into the NFC original."""
-        g = self.g
+        """prov:wasDerivedFrom + ph:evidence as the provenance contract has it: an oa:Annotation identifying the
+        node, whose target is a span of the source with a position selector (NFC offsets, end exclusive) and,
+        since this is the user's own document, a quote selector (exact, up to 32 characters either side)."""
+        g, text = self.g, self.original
         s, e = self.norm.original_span(start, end)
         g.add((node, PROV.wasDerivedFrom, self.source))
-        ev = BNode(f"ev-{slug(str(node))[-60:]}-{s}-{e}")
-        sel = BNode(f"sel-{self.stem}-{s}-{e}")
-        g.add((node, PH.evidence, ev))
-        g.add((ev, RDF.type, OA.SpecificResource))
-        g.add((ev, OA.hasSource, self.source))
-        g.add((ev, OA.hasSelector, sel))
-        g.add((ev, PH.confidence, Literal(Decimal(str(round(confidence, 2))), datatype=XSD.decimal)))
-        g.add((sel, RDF.type, OA.TextPositionSelector))
-        g.add((sel, OA.start, Literal(s, datatype=XSD.nonNegativeInteger)))
-        g.add((sel, OA.end, Literal(e, datatype=XSD.nonNegativeInteger)))
+        tail = f"{slug(str(node))[-60:]}-{s}-{e}"
+        ann, target = BNode(f"ev-{tail}"), BNode(f"target-{tail}")
+        position, quote = BNode(f"sel-{self.stem}-{s}-{e}"), BNode(f"quote-{self.stem}-{s}-{e}")
+        g.add((node, PH.evidence, ann))
+        g.add((ann, RDF.type, OA.Annotation))
+        g.add((ann, OA.motivatedBy, OA.identifying))
+        g.add((ann, OA.hasBody, node))
+        g.add((ann, OA.hasTarget, target))
+        g.add((ann, PH.confidence, Literal(Decimal(str(round(confidence, 2))), datatype=XSD.decimal)))
+        g.add((target, RDF.type, OA.SpecificResource))
+        g.add((target, OA.hasSource, self.source))
+        g.add((target, OA.hasSelector, position))
+        g.add((target, OA.hasSelector, quote))
+        g.add((position, RDF.type, OA.TextPositionSelector))
+        g.add((position, OA.start, Literal(s, datatype=XSD.nonNegativeInteger)))
+        g.add((position, OA.end, Literal(e, datatype=XSD.nonNegativeInteger)))
+        g.add((quote, RDF.type, OA.TextQuoteSelector))
+        g.add((quote, OA.exact, Literal(text[s:e])))
+        g.add((quote, OA.prefix, Literal(text[max(0, s - QUOTE_CONTEXT):s])))
+        g.add((quote, OA.suffix, Literal(text[e:e + QUOTE_CONTEXT])))
 
     # ------------------------------------------------------------------------------------ nodes
 
@@ -292,7 +305,6 @@ class _Builder:
 
     def commitment(self, c: Commitment, index: int, used: set[URIRef]) -> None:
         g = self.g
-        lex = lexicon()
         programme = self.ex.instruments[c.programme]
         prog_node = self.instrument(programme)
         tail = slug(c.clause) if c.clause else slug(f"{self.stem}-{index}")
@@ -314,14 +326,13 @@ class _Builder:
         for a in partners:
             if a not in leads:
                 g.add((node, PH.partnerActor, a))
-        topic_vi, topic_en = lex.topics.get(c.topic, ("Lĩnh vực khác", "Other"))
+        for a in c.addressees:
+            if a in self.ex.actors:
+                self.emit_actor(self.ex.actors[a])
+                g.add((node, PH.addressee, self.actor(self.ex.actors[a])))
         g.add((node, PH.topic, ID[f"topic/{c.topic}"]))
-        lead_vi = ", ".join(self.ex.actors[a].label_vi for a in c.leads if a in self.ex.actors)
-        lead_en = ", ".join(self.ex.actors[a].label_en for a in c.leads if a in self.ex.actors)
-        where = f" (mục {c.clause})" if c.clause else ""
-        g.add((node, PH.action, Literal(f"{lead_vi} thực hiện nhiệm vụ về {topic_vi.lower()}{where}", lang="vi")))
-        where_en = f" (clause {c.clause})" if c.clause else ""
-        g.add((node, PH.action, Literal(f"{lead_en}: task on {topic_en.lower()}{where_en}", lang="en")))
+        g.add((node, PH.status, ID[f"status/{c.status}"]))
+        g.add((node, PH.action, Literal(c.action, lang="vi")))  # the text's own words: a user's output may quote
         if c.clause:
             g.add((node, PH.clause, Literal(c.clause)))
         for f in c.frequencies[:1]:
@@ -506,7 +517,7 @@ def ingest_text(text: str, name: str, base: Graph | None = None, *, data: bytes 
     bind_all(g)
     index = base_index or BaseIndex.of(base)
     payload = data if data is not None else original.encode("utf-8")
-    _Builder(g, ex, norm, Path(name).name, source_iri(Path(name).name), index, meta).build(payload)
+    _Builder(g, ex, norm, original, Path(name).name, source_iri(Path(name).name), index, meta).build(payload)
     log.info("%s: %d actors, %d instruments, %d persons, %d commitments, %d events", name, len(ex.actors),
              len(ex.instruments), len(ex.persons), len(ex.commitments), len(ex.events))
     return g

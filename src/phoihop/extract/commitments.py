@@ -27,6 +27,7 @@ WRITES = frozenset({"commitments", "implied"})
 IMPLIED = "implied"  # key of the placeholder programme of a report's tasks
 PROGRAMME_SUBJECT_CHARS = 30  # how far into a unit a programme's name reads as its subject
 SUBJECT_GAP = 3  # words between a subject and its verb ("đã", "sẽ cùng", "tiếp tục")
+ACTION_CHARS = 300  # a task's own words kept as its ph:action
 
 
 def run(c: Ctx) -> None:
@@ -91,6 +92,10 @@ def _commitment(c: Ctx, unit: Unit, programme: str, leads: list[URIRef], partner
     out = Commitment(programme, clause, leads, partners, (unit.start, unit.end),
                      topic(c, doc.tok_index(unit.start), doc.tok_index(unit.end)),
                      confidence=0.75 if unit.clause else 0.6)
+    out.status = _status(c, unit)
+    out.action = _action(c, unit)
+    out.addressees = _addressees(c, unit, leads)
+    out.partners = [a for a in partners if a not in out.addressees]
     out.frequencies = frequencies(c, unit.start, unit.end)
     out.targets = targets(c, unit.start, unit.end, out.frequencies)
     out.implements = implemented(c, unit.start, unit.end)
@@ -98,6 +103,54 @@ def _commitment(c: Ctx, unit: Unit, programme: str, leads: list[URIRef], partner
     if pm:
         out.period = years(pm)
     return out
+
+
+def _status(c: Ctx, unit: Unit) -> str:
+    """What the statement is (id:scheme/status): a request, an orientation, a reported result or an obligation.
+
+    An agreement's or plan's items are obligations; a report's statement is a result when it says what was done
+    ('đã', 'trong năm qua') and nothing of what is to come ('sẽ', 'tiếp tục', 'thời gian tới'); aims kept only
+    because the text states no other task are orientations."""
+    toks, cues, doc = c.doc.tokens, c.lex.cues, c.doc
+    first, last = doc.tok_index(unit.start), doc.tok_index(unit.end)
+
+    def said(kind: str) -> bool:
+        return bool(cues.positions(kind, toks, first, last))
+
+    own = c.f.own
+    if said("status_request"):
+        return "request"
+    if unit.fallback or said("status_orientation"):
+        return "orientation"
+    if own is not None and own.doctype is not None and (own.doctype.is_agreement or own.doctype.cls == "Plan"):
+        return "obligation"
+    if said("status_result") and not said("status_future"):
+        return "reported-result"
+    return "obligation"
+
+
+def _action(c: Ctx, unit: Unit) -> str:
+    """The clause's own words, trimmed: no list marker or leading punctuation, no trailing stop, at most
+    ACTION_CHARS characters (cut at a word, marked with '…')."""
+    text = " ".join(c.doc.text[unit.start:unit.end].split()).strip(" -–+•*;,.:")
+    if len(text) > ACTION_CHARS:
+        text = text[:ACTION_CHARS].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
+    return text
+
+
+def _addressees(c: Ctx, unit: Unit, leads: list[URIRef]) -> list[URIRef]:
+    """Bodies a task is directed at without carrying it out: named right after 'tham mưu với', 'trình',
+    'báo cáo', 'kiến nghị với' (ph:addressee, not partners)."""
+    doc, cues = c.doc, c.lex.cues
+    first, last = doc.tok_index(unit.start), doc.tok_index(unit.end)
+    found: list[URIRef] = []
+    for k in cues.positions("addressee", doc.tokens, first, last):
+        after = k + cues.length("addressee", doc.tokens, k)
+        group = next((g for g in mention_groups(c, after, last) if g[0].first - after <= 1), None)
+        for m in group or []:
+            if m.committer not in leads and m.committer not in found:
+                found.append(m.committer)
+    return found
 
 
 def _agreements(c: Ctx) -> list[tuple[int, str]]:
@@ -119,7 +172,10 @@ def _roles(c: Ctx, unit: Unit, defaults: list[URIRef],
     doc, f, cues = c.doc, c.f, c.lex.cues
     first, last = doc.tok_index(unit.start), doc.tok_index(unit.end)
     groups = mention_groups(c, first, last)
-    mentioned = [m.actor.iri for g in groups for m in g if m.first not in f.cited_tokens]
+    requests = cues.positions("status_request", doc.tokens, first, last)
+    asked = requests[0] if requests and any(g[0].first > requests[0] for g in groups) else first
+    mentioned = [m.actor.iri for g in groups for m in g  # who asks ('UBND tỉnh đề nghị …') is no partner
+                 if m.first not in f.cited_tokens and m.first >= asked]
     low = doc.low[unit.start:unit.end]
     leads = _explicit_leads(c, groups, first, last, defaults, inherited, low)
     if not leads and inherited:

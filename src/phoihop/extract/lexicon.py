@@ -292,12 +292,10 @@ class Lexicon:
 
     def _load_topics(self) -> None:
         g = _scheme("topic.ttl")
-        self.topics: dict[str, tuple[str, str]] = {}
         self.topic_trie = Trie()
         weights: dict[tuple[str, str], int] = {}  # (phrase, topic) -> weight; a keyword row may raise a label's 2
         for concept in g.subjects(RDF.type, SKOS.Concept):
             code = str(concept).rsplit("/", 1)[-1]
-            self.topics[code] = (_pref(g, concept, "vi"), _pref(g, concept, "en"))
             for label in _labels(g, concept, "vi"):
                 weights[(label.lower(), code)] = max(weights.get((label.lower(), code), 0), 2)
         for row in read_table("topic_keywords.csv"):

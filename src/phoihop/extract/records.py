@@ -186,6 +186,9 @@ class Commitment:
     implements: list[str] = field(default_factory=list)
     period: tuple[int, int] | None = None
     confidence: float = 0.7
+    status: str = "obligation"  # obligation | reported-result | request | orientation (id:scheme/status)
+    action: str = ""  # the clause's own words, trimmed
+    addressees: list[URIRef] = field(default_factory=list)  # bodies advised, reported or submitted to
 
 
 @dataclass
