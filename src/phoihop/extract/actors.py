@@ -336,8 +336,8 @@ def mention_groups(c: Ctx, first: int, last: int) -> list[list[Mention]]:
     joiners = c.lex.cues.words("list_joiner")
     groups: list[list[Mention]] = []
     prev: Mention | None = None
-    for m in f.mentions:
-        if m.first < first or m.first >= last or m.first in f.cited_tokens:
+    for m in f.mentions_in(first, last):
+        if m.first in f.cited_tokens:
             continue
         between = toks[prev.last:m.first] if prev else []
         if prev is not None and len(between) <= 1 and all(t.low in joiners for t in between) \

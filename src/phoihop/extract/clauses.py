@@ -18,6 +18,7 @@ from .persons import line_parts
 CAPTION_MAX = 160  # a line without final punctuation shorter than this is a caption or headline
 SECTION_HEAD_MAX = 120  # a roman-numbered line longer than this is text, not a section heading
 SENTENCE_ENDS = (".", ";", ":", "!", "?", "…", "..")
+NAME_TOKENS = 20  # longest body name, in tokens
 
 
 @dataclass
@@ -139,8 +140,8 @@ def _clause(c: Ctx, w: _Walk, kind: str | None, label: str, body: int, e: int) -
 
 def leaves(found: list[Unit]) -> list[Unit]:
     """Drop items that only head sub-items ('1.' above '1.1.', '1.2.')."""
-    clauses = [u.clause for u in found if u.clause]
-    return [u for u in found if not u.clause or not any(c.startswith(u.clause + ".") for c in clauses)]
+    heads = {c[:i] for u in found if (c := u.clause) for i, ch in enumerate(c) if ch == "."}
+    return [u for u in found if not u.clause or u.clause not in heads]
 
 
 def _has_assignment(c: Ctx, s: int, e: int) -> bool:
@@ -184,7 +185,7 @@ def not_tasks(c: Ctx) -> set[int]:
 def _co_organiser(c: Ctx, k: int) -> range:
     """'X phối hợp (với) Y tổ chức Hội nghị …' (k: 'tổ chức'): co-organising the event is no task either."""
     toks, f, cues = c.doc.tokens, c.f, c.lex.cues
-    m = next((m for m in f.mentions if m.last == k), None)
+    m = next((m for m in f.mentions_in(max(0, k - NAME_TOKENS), k) if m.last == k), None)
     j = m.first if m is not None else k
     if j > 0 and toks[j - 1].low in cues.words("with"):
         j -= 1

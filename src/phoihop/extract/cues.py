@@ -9,6 +9,8 @@ for a kind the table lacks is a data error, so a typo in code or data fails loud
 from __future__ import annotations
 
 import csv
+from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +33,8 @@ class Cues:
     path: Path
     tries: dict[str, Trie] = field(default_factory=dict)
     phrases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    _tokens: Sequence[Token] | None = field(default=None, repr=False)  # the document the positions are of
+    _found: dict[str, list[int]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def read(cls, path: Path) -> Cues:
@@ -87,10 +91,17 @@ class Cues:
                 return True
         return False
 
-    def positions(self, kind: str, tokens: list[Token], first: int, last: int) -> list[int]:
-        """Token indexes in [first, last) where a cue of `kind` starts."""
-        trie = self._trie(kind)
-        return [k for k in range(first, last) if trie.match(tokens, k) and self.at(kind, tokens, k)]
+    def positions(self, kind: str, tokens: Sequence[Token], first: int, last: int) -> list[int]:
+        """Token indexes in [first, last) where a cue of `kind` starts (from one scan of the document per
+        kind, so that asking for every unit of a long list stays linear)."""
+        if tokens is not self._tokens:
+            self._tokens, self._found = tokens, {}
+        found = self._found.get(kind)
+        if found is None:
+            trie = self._trie(kind)
+            found = [k for k, tok in enumerate(tokens) if trie.may_start(tok) and self.at(kind, tokens, k)]
+            self._found[kind] = found
+        return found[bisect_left(found, first):bisect_left(found, last)]
 
     def in_text(self, kind: str, text: str) -> bool:
         """A phrase of `kind` occurs in `text` (lower case): for short spans whose words were not tokenised."""

@@ -13,6 +13,7 @@ from .lexicon import Frequency
 from .records import Target
 
 MAX_TARGETS = 4
+NAME_REACH = 30  # tokens a body's name may run into a unit from before it
 YEAR_RANGE = (1900, 2100)  # a "from-to" pair inside this range is a period, not a quantity
 
 
@@ -21,8 +22,8 @@ def topic(c: Ctx, first: int, last: int) -> str:
     subjects of cited instruments say nothing about what the task is."""
     toks = c.doc.tokens
     named = set(c.f.cited_tokens)
-    for m in c.f.mentions:  # a capitalised name; 'chính sách bảo hiểm xã hội' in lower case is the topic
-        if m.last > first and m.first < last and toks[m.first].text[:1].isupper():
+    for m in c.f.mentions_in(max(0, first - NAME_REACH), last):  # a capitalised name, not the lower-case topic
+        if m.last > first and toks[m.first].text[:1].isupper():
             named.update(range(m.first, m.last))
     scores: dict[str, int] = {}
     for i in range(first, last):

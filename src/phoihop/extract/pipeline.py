@@ -37,7 +37,8 @@ from .records import Extraction, Findings, Metadata
 MODULES: dict[str, ModuleType] = {m.__name__.rsplit(".", 1)[-1]: m for m in (
     context, header, numbers, laws, subjects, actors, citations, own, references, basis, persons, commitments,
     events)}
-DERIVED = {"main_place": frozenset({"province", "main_district"})}  # properties of Findings and what they read
+DERIVED = {"main_place": frozenset({"province", "main_district"}), "mentions_in": frozenset({"mentions"}),
+           "_mention_index": frozenset({"mentions"})}  # properties and methods of Findings and what they read
 
 
 class PassOrderError(AssertionError):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from bisect import bisect_left
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
 
@@ -234,9 +235,21 @@ class Findings:
     implied: Instrument | None = None  # the placeholder programme of tasks no named instrument holds
     events: list[Event] = field(default_factory=list)
 
+    _mention_index: tuple[int, list[int], list[Mention]] = field(default=(0, [], []), repr=False, compare=False)
+
     @classmethod
     def names(cls) -> frozenset[str]:
-        return frozenset(f.name for f in fields(cls))
+        return frozenset(f.name for f in fields(cls) if not f.name.startswith("_"))
+
+    def mentions_in(self, first: int, last: int) -> list[Mention]:
+        """Mentions starting in tokens [first, last), in text order, found by bisection (a long list of items
+        asks once per item; scanning every mention each time would make ingest quadratic)."""
+        size, starts, ordered = self._mention_index
+        if size != len(self.mentions):
+            ordered = sorted(self.mentions, key=lambda m: m.first)
+            starts = [m.first for m in ordered]
+            self._mention_index = (len(self.mentions), starts, ordered)
+        return ordered[bisect_left(starts, first):bisect_left(starts, last)]
 
     @property
     def main_place(self) -> Place | None:

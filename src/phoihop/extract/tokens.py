@@ -10,7 +10,7 @@ abbreviation, a capitalised name) compares case, except in an upper-case heading
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -67,11 +67,17 @@ class Trie:
             bucket.append((seq, exact, payload))
             bucket.sort(key=lambda entry: -len(entry[0]))
 
-    def match(self, tokens: list[Token], i: int) -> tuple[int, object] | None:
+    def may_start(self, token: Token) -> bool:
+        """Some phrase begins with this token's word (a cheap test before matching)."""
+        return token.low in self._first
+
+    def match(self, tokens: Sequence[Token], i: int) -> tuple[int, object] | None:
         """(number of tokens, payload) of the longest phrase starting at token i, or None."""
+        if i >= len(tokens) or tokens[i].low not in self._first:
+            return None
         return next(self.matches(tokens, i), None)
 
-    def matches(self, tokens: list[Token], i: int) -> Iterator[tuple[int, object]]:
+    def matches(self, tokens: Sequence[Token], i: int) -> Iterator[tuple[int, object]]:
         """Every phrase starting at token i, longest first."""
         if i >= len(tokens):
             return
