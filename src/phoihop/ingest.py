@@ -33,6 +33,7 @@ from .iris import person_iri, slug, source_iri
 from .namespaces import DCT, ELI, ID, OA, ORG, PH, PROV, bind_all
 from .normalize import DEFAULT_MAX_BYTES, Normalized, decode_bytes, fold, normalize_aligned, read_text_file
 from .store import load_files, to_rdflib
+from .webpage import HTML_FORMAT, is_html, main_text
 
 log = logging.getLogger("phoihop.ingest")
 QUOTE_CONTEXT = 32  # characters of oa:prefix and oa:suffix around a quoted span
@@ -504,8 +505,9 @@ def merge_metadata(first: Metadata, second: Metadata) -> Metadata:
 
 
 def ingest_text(text: str, name: str, base: Graph | None = None, *, data: bytes | None = None,
-                base_index: BaseIndex | None = None, meta: Metadata | None = None) -> Graph:
-    """One document's text (already decoded) -> its graph. `name` is the file name used as dct:identifier."""
+                base_index: BaseIndex | None = None, meta: Metadata | None = None, html: bool = False) -> Graph:
+    """One document's text (already decoded) -> its graph. `name` is the file name used as dct:identifier;
+    `html`: the text is the main text extracted from that file, a saved web page (offsets count its characters)."""
     original = unicodedata.normalize("NFC", text)
     if not original.strip():
         raise InputError("text is empty: nothing to ingest", path=name)
@@ -518,6 +520,8 @@ def ingest_text(text: str, name: str, base: Graph | None = None, *, data: bytes 
     index = base_index or BaseIndex.of(base)
     payload = data if data is not None else original.encode("utf-8")
     _Builder(g, ex, norm, original, Path(name).name, source_iri(Path(name).name), index, meta).build(payload)
+    if html:
+        g.add((source_iri(Path(name).name), DCT["format"], Literal(HTML_FORMAT)))
     log.info("%s: %d actors, %d instruments, %d persons, %d commitments, %d events", name, len(ex.actors),
              len(ex.instruments), len(ex.persons), len(ex.commitments), len(ex.events))
     return g
@@ -528,17 +532,23 @@ def ingest_file(path: str | Path, base: Graph | None = None, *, max_bytes: int =
     """Read, decode and ingest one file; '-' reads standard input (named 'stdin.txt').
 
     A sidecar FILE.meta.json (or STEM.meta.json: doc.txt -> doc.meta.json) gives the document's metadata;
-    `meta` (the command line) wins over it."""
-    given = meta or Metadata()
+    `meta` (the command line) wins over it. A saved HTML page is read through its main text, and what the page
+    says about itself (title, date, site, address) fills in what neither says."""
     if str(path) == "-":
         data = sys.stdin.buffer.read(max_bytes + 1)
-        text = decode_bytes(data, "<stdin>", max_bytes)
-        return ingest_text(text, "stdin.txt", base, data=data, base_index=base_index, meta=given)
-    text, data = read_text_file(path, max_bytes)
-    full, short = Path(f"{path}{SIDECAR_SUFFIX}"), Path(path).with_suffix(SIDECAR_SUFFIX)
-    sidecar = read_sidecar(full if full.is_file() or not short.is_file() else short)
-    return ingest_text(text, Path(path).name, base, data=data, base_index=base_index,
-                       meta=merge_metadata(sidecar, given))
+        text, name, known = decode_bytes(data, "<stdin>", max_bytes), "stdin.txt", Metadata()
+    else:
+        text, data = read_text_file(path, max_bytes)
+        full, short = Path(f"{path}{SIDECAR_SUFFIX}"), Path(path).with_suffix(SIDECAR_SUFFIX)
+        name, known = Path(path).name, read_sidecar(full if full.is_file() or not short.is_file() else short)
+    html = is_html(text, name)
+    if html:  # a saved news page: its article, and what the page says about it
+        page = main_text(text, "<stdin>" if str(path) == "-" else str(path))
+        text = page.text
+        known = merge_metadata(Metadata(title=page.title, date=page.date, publisher=page.publisher,
+                                        source_url=page.url), known)
+    return ingest_text(text, name, base, data=data, base_index=base_index,
+                       meta=merge_metadata(known, meta or Metadata()), html=html)
 
 
 def ingest_files(paths: Iterable[str | Path], output: str | Path = "-", base_path: str | Path | None = None,
