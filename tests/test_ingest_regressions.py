@@ -185,3 +185,17 @@ def test_a_body_whose_province_the_text_never_names_is_kept_and_flagged(tmp_path
     out.write_text(graph.serialize(format="turtle"), encoding="utf-8")
     violations = [r for r in validate_files([out]).results if r.severity.endswith("Violation")]
     assert not violations, [(r.focus, r.message_en) for r in violations[:5]]
+
+
+def test_two_events_named_alike_on_one_day_are_one_node() -> None:
+    """Regression (fuzzer, an NFD copy of a fixture): two events whose names share their first eight words on
+    one day got one IRI and two Vietnamese labels, which the shapes refuse."""
+    from phoihop.namespaces import SKOS
+
+    text = ("Sáng 12/4/2023, UBND tỉnh Phú Yên tổ chức Hội nghị sơ kết 2 năm thực hiện Quy chế phối hợp công tác "
+            "giai đoạn 2021-2025.\nSáng 12/4/2023, LĐLĐ tỉnh Phú Yên tổ chức Hội nghị sơ kết 2 năm thực hiện Quy chế "
+            "phối hợp công tác với Sở Nội vụ.\n")
+    graph = ingest_text(text, "hai-hoi-nghi.txt")
+    events = [s for s in set(graph.subjects(None, None)) if "/event/" in str(s)]
+    for event in events:
+        assert len([lit for lit in graph.objects(event, SKOS.prefLabel) if lit.language == "vi"]) == 1, event

@@ -361,8 +361,10 @@ class _Builder:
         g = self.g
         day = ev.date.isoformat() if ev.date else "undated"  # the shapes ask for the day in the IRI, or 'undated'
         node = ID[f"event/{day}/{'-'.join(slug(ev.label).split('-')[:8])}"]
-        g.add((node, RDF.type, PH[ev.kind]))
+        if (node, RDF.type, None) in g:
+            return  # named alike in its first words on the same day: the event already written
         g.add((node, SKOS.prefLabel, Literal(ev.label, lang="vi")))
+        g.add((node, RDF.type, PH[ev.kind]))
         if ev.date:
             g.add((node, DCT.date, Literal(day, datatype=XSD.date)))
         for a in ev.organisers:
