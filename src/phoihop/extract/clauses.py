@@ -93,7 +93,7 @@ def units(c: Ctx) -> list[Unit]:
 
 def _purpose(c: Ctx, s: int, e: int, blocked: set[int]) -> bool:
     """A sentence that states what something is for ('… được ký kết nhằm mục đích …', 'góp phần …') before
-    it states any task."""
+    it states any task (a task verb anywhere, or an action verb opening it: 'Có chính sách … nhằm …')."""
     doc, cues = c.doc, c.lex.cues
     first, last = doc.tok_index(s), doc.tok_index(e)
     purpose = cues.positions("purpose", doc.tokens, first, last)
@@ -101,6 +101,7 @@ def _purpose(c: Ctx, s: int, e: int, blocked: set[int]) -> bool:
         return False
     tasks = [k for kind in ("request", "lead", "joint") for k in cues.positions(kind, doc.tokens, first, last)
              if k not in blocked]
+    tasks += [k for k in cues.positions("action", doc.tokens, first, min(last, first + 1)) if k not in blocked]
     return not tasks or min(purpose) < min(tasks)
 
 
