@@ -38,6 +38,8 @@ def run(c: Ctx) -> None:
     end_tok = doc.tok_index(doc.page_end)
     own_title = {k for s, e in f.own_title for k in range(doc.tok_index(s), doc.tok_index(e))}
     not_after = lex.cues.words("not_a_type_after")
+    plural = lex.cues.words("plural")
+    kinds: set[int] = set()  # type words listed after a plural ('các Chỉ thị, Quyết định, Chương trình …')
     i = 0
     while i < end_tok:
         hit = lex.doctype_trie.match(toks, i)
@@ -46,7 +48,12 @@ def run(c: Ctx) -> None:
             continue
         n, dtype = hit[0], hit[1]
         assert isinstance(dtype, DocType)
-        if i and toks[i - 1].low in lex.cues.words("plural"):
+        if i in kinds or (i and toks[i - 1].low in plural):
+            kinds.update(_listed_kinds(c, i + n))
+        if i in kinds:
+            i += n
+            continue
+        if i and toks[i - 1].low in plural:
             ins, used = _group_reference(c, i, n, dtype) if dtype.is_agreement else (None, 0)
             if ins is not None:
                 cite(c, ins, toks[i - 1].start, toks[i + used - 1].end)
@@ -66,6 +73,24 @@ def run(c: Ctx) -> None:
     _merge_partyless(c)
     _merge_into_own(c)
     _name_agreements(c)
+
+
+def _listed_kinds(c: Ctx, k: int) -> list[int]:
+    """Where the next type words of a list start ('các Chỉ thị, Quyết định, Chương trình hành động của …'):
+    kinds of documents, not one document each."""
+    toks, lex = c.doc.tokens, c.lex
+    out: list[int] = []
+    while k < len(toks):
+        if toks[k].low in lex.cues.words("list_joiner") and "," not in toks[k].gap:
+            k += 1
+        elif "," not in toks[k].gap:
+            break
+        hit = lex.doctype_trie.match(toks, k) if k < len(toks) else None
+        if hit is None:
+            break
+        out.append(k)
+        k += hit[0]
+    return out
 
 
 def _name_agreements(c: Ctx) -> None:
