@@ -31,6 +31,8 @@ def run(c: Ctx) -> None:
     while i < end_tok:
         law, n = _law_at(c, i, end_tok)
         if law is None:
+            law, n = _elided(c, i, end_tok)
+        if law is None:
             i += 1
             continue
         year = None
@@ -71,6 +73,29 @@ def _law_at(c: Ctx, i: int, end_tok: int) -> tuple[Law | None, int]:
             and toks[i].low in cues.words("law_head"):
         return None, 0  # "pháp luật", "dự luật"
     return law, n
+
+
+def _elided(c: Ctx, i: int, end_tok: int) -> tuple[Law | None, int]:
+    """'Điều lệ và Hướng dẫn thi hành Điều lệ Công đoàn': a name cut short before 'và' is the one the next law
+    ends with (the words the writer did not repeat); (None, 0) when none."""
+    toks, cues = c.doc.tokens, c.lex.cues
+    if not toks[i].text[:1].isupper():
+        return None, 0
+    for m in (1, 2, 3):
+        j = i + m
+        if j + 1 >= end_tok or toks[j].low not in cues.words("and") or any(t.brk for t in toks[i + 1:j + 2]):
+            continue
+        nxt, n = _law_at(c, j + 1, end_tok)
+        if nxt is None:
+            continue
+        head = [t.low for t in toks[i:j]]
+        for p in range(j + 2, j + 1 + n - m + 1):
+            if [t.low for t in toks[p:p + m]] == head:
+                hit = c.lex.law_trie.match(toks, p)
+                if hit and hit[0] == j + 1 + n - p:
+                    return hit[1], m  # type: ignore[return-value]
+        return None, 0
+    return None, 0
 
 
 def _law_record(c: Ctx, law: Law, year: int | None) -> Instrument:
