@@ -17,7 +17,7 @@ from .instruments import issuer_area, issuers_from_number
 from .records import Instrument
 
 READS = frozenset({"pending_issuers", "mention_at", "mentions", "date", "province", "main_district"})
-WRITES = frozenset({"instruments", "cited_tokens", "actors", "districts"})
+WRITES = frozenset({"instruments", "cited_tokens", "actors", "districts", "subjects"})
 
 SUBJECT_MAX = 250  # characters a subject may run before it is cut
 
@@ -31,13 +31,21 @@ def run(c: Ctx) -> None:
             m = f.mention_at.get(c.doc.tok_index(issuer_at))
             if m and not ins.issuers:
                 ins.issuers.append(m.actor)
-            if m:
+            while m:
                 pos = m.end
                 f.cited_tokens.update(range(m.first, m.last))
+                toks = c.doc.tokens
+                m = f.mention_at.get(m.last + 1) if m.last < len(toks) and toks[m.last].low in c.lex.cues.words(
+                    "and") else None  # "của Chính phủ và Ủy ban Trung ương MTTQ Việt Nam về việc …"
+                if m and m.actor not in ins.issuers:
+                    ins.issuers.append(m.actor)
         pos = _numbered_parties(c, ins, pos)
         sm = g.subject_prefix.match(c.doc.text, pos)
         if sm and ins.title is None:
-            ins.title = subject(c, sm.end())
+            span = subject_span(c, sm.end())
+            if span is not None:
+                ins.title = c.doc.text[span[0]:span[1]]
+                f.subjects.append(span)
     named = {m.actor.iri for m in f.mentions}
     for key, ins in f.instruments.items():  # a law's legislature is its issuer when the text names it or its code
         if key.startswith("law:") and not ins.number and all(a.iri not in named for a in ins.issuers):
@@ -56,15 +64,18 @@ def run(c: Ctx) -> None:
             ins.iri_issuer = issuer_key(ins.number, area or issuer_area(c))
 
 
-def subject(c: Ctx, start: int) -> str | None:
-    """The subject (trích yếu) that starts at `start`, up to where the grammar's subject_stop says."""
+def subject_span(c: Ctx, start: int) -> tuple[int, int] | None:
+    """Where the subject (trích yếu) that starts at `start` is, up to where the grammar's subject_stop says;
+    None when it is too short to be one."""
     text = c.doc.text
     m = c.lex.grammar.subject_stop.search(text, start, min(len(text), start + SUBJECT_MAX))
     end = m.start() if m else min(len(text), start + SUBJECT_MAX)
     if text[end:end + 1] == "”":
         end += 1
-    found = text[start:end].strip(" ,“”\"")
-    return found if len(found) >= 8 else None
+    found = text[start:end]
+    a = start + len(found) - len(found.lstrip(" ,“”\""))
+    b = end - (len(found) - len(found.rstrip(" ,“”\"")))
+    return (a, b) if b - a >= 8 else None
 
 
 def _numbered_parties(c: Ctx, ins: Instrument, pos: int) -> int:

@@ -21,7 +21,7 @@ from .measures import frequencies, implemented, targets, topic
 from .records import Commitment, Instrument, Mention
 
 READS = frozenset({"mentions", "mention_at", "cited_tokens", "instruments", "instrument_refs", "coref", "own",
-                   "own_title", "actors", "date", "events"})
+                   "own_title", "actors", "date", "events", "subjects"})
 WRITES = frozenset({"commitments", "implied"})
 
 IMPLIED = "implied"  # key of the placeholder programme of a report's tasks

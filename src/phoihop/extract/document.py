@@ -16,6 +16,7 @@ from .lexicon import Lexicon
 from .records import Findings, Metadata
 from .tokens import Token, tokenize
 
+HEADING_LETTERS = 6  # an upper-case line with fewer letters is a heading only beside one ("PHỐI" in a title)
 
 def lower_same_length(text: str) -> str:
     """Lower case that keeps every offset (the few letters whose lower case is longer stay as they are)."""
@@ -57,7 +58,9 @@ class Document:
         text = _unwrap(norm, original, lex.grammar.soft_wrap)
         norm = Normalized(text, norm.offsets)
         lines = tuple((m.start(), m.end()) for m in re.finditer(r"[^\n]*", text) if m.end() > m.start())
-        headings = frozenset(i for i, (s, e) in enumerate(lines) if _was_upper(norm, original, s, e))
+        caps = [_upper_letters(norm, original, s, e) for s, e in lines]
+        headings = frozenset(i for i, n in enumerate(caps) if n >= HEADING_LETTERS or (n >= 2 and any(
+            0 <= j < len(caps) and caps[j] >= HEADING_LETTERS for j in (i - 1, i + 1))))  # "QUY CHẾ\nPHỐI\nHỢP …"
         tokens = _mark_headings(tokenize(text), [lines[i] for i in sorted(headings)])
         items = tuple(_item(text, s, lex) for s, _ in lines)
         return cls(norm, original, stem, text, lower_same_length(text), tokens, tuple(t.start for t in tokens),
@@ -132,7 +135,7 @@ def _unwrap(norm: Normalized, original: str, pattern: re.Pattern) -> str:
         if not (nxt.islower() or nxt.isdigit()):
             continue
         line_start = text.rfind("\n", 0, m.start(1)) + 1
-        if not _was_upper(norm, original, line_start, m.start(1)):  # an upper-case title line stays a line
+        if _upper_letters(norm, original, line_start, m.start(1)) < HEADING_LETTERS:  # a title line stays one
             cuts.append(m.start(1))
     if not cuts:
         return text
@@ -142,10 +145,11 @@ def _unwrap(norm: Normalized, original: str, pattern: re.Pattern) -> str:
     return "".join(chars)
 
 
-def _was_upper(norm: Normalized, original: str, s: int, e: int) -> bool:
+def _upper_letters(norm: Normalized, original: str, s: int, e: int) -> int:
+    """How many letters a line written all in upper case in the original has (0 for any other line)."""
     os_, oe = norm.original_span(s, e)
     letters = [c for c in original[os_:oe] if c.isalpha()]
-    return len(letters) >= 6 and all(c.isupper() for c in letters)
+    return len(letters) if all(c.isupper() for c in letters) else 0
 
 
 def _item(text: str, s: int, lex: Lexicon) -> Item | None:

@@ -46,13 +46,26 @@ def run(c: Ctx) -> None:
             title_lines.append(doc.lines[at + 1])  # "KẾ HOẠCH" over "Phối hợp với … năm 2024"
     if title_lines:
         s, e = title_lines[0][0], title_lines[-1][1]
-        ins.title = " ".join(doc.text[a:b].strip() for a, b in title_lines)
+        ins.title = _title_text(c, title_lines)
         ins.spans.append((s, e, doc.text[s:e]))
         pm = lex.grammar.period.search(ins.title)
         if pm:
             ins.period = years(pm)
     f.own = ins
     f.own_title = title_lines
+
+
+def _title_text(c: Ctx, lines: list[tuple[int, int]]) -> str:
+    """The title block as one phrase: an upper-case line's case says nothing, so a line that kept its capitals
+    ("PHỐI") is lowered and a later line does not open with a capital."""
+    parts = []
+    for n, (a, b) in enumerate(lines):
+        part = c.doc.text[a:b].strip()
+        if c.doc.line_of(a) in c.doc.headings:
+            part = part.lower() if part.isupper() else part
+            part = part[:1].lower() + part[1:] if n else part
+        parts.append(part)
+    return " ".join(parts)
 
 
 def _title_lines(c: Ctx) -> tuple[list[tuple[int, int]], DocType | None]:
@@ -65,6 +78,8 @@ def _title_lines(c: Ctx) -> tuple[list[tuple[int, int]], DocType | None]:
             if idx in doc.headings:
                 title_lines.append((s, e))
                 continue
+            if c.lex.grammar.period_line.fullmatch(doc.text[s:e].strip()):
+                title_lines.append((s, e))  # "… GIAI ĐOẠN" over "2017-2021"
             break
         i = doc.tok_index(s)
         hit = c.lex.doctype_trie.match(doc.tokens, i) if i < len(doc.tokens) else None

@@ -227,6 +227,7 @@ class Findings:
     coref: list[tuple[int, int]] = field(default_factory=list)  # bare "chương trình phối hợp" mentions
     own: Instrument | None = None
     own_title: list[tuple[int, int]] = field(default_factory=list)
+    subjects: list[tuple[int, int]] = field(default_factory=list)  # subjects (trích yếu) of numbered citations
     relations: list[tuple[str, str, str]] = field(default_factory=list)  # (key, based_on|implements|cites, key)
     # persons, commitments, events
     persons: dict[str, Person] = field(default_factory=dict)

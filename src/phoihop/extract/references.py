@@ -3,7 +3,8 @@
 Agreements 'giữa X và Y' (with their period), plans by period, congress resolutions ('Nghị quyết Đại hội XIII
 của Đảng'), documents of a named issuer with a quoted title, and agreements a text counts without naming
 ('nhiều chương trình, kế hoạch phối hợp với LĐLĐ tỉnh': one group node). Reads the tokens, `mentions`,
-`mention_at`, `law_tokens`, `instrument_refs`, `own_title` and `own` (a reference to the text itself becomes
+`mention_at`, `law_tokens`, `instrument_refs`, `own_title`, `subjects` (what a numbered instrument issues is
+its subject, not another instrument) and `own` (a reference to the text itself becomes
 the own record); writes `instruments`, `instrument_refs`, `coref` (bare "chương trình phối hợp" mentions that
 refer back) and `cited_tokens`.
 """
@@ -21,7 +22,7 @@ from .instruments import cite, merge_instrument, short_code
 from .lexicon import DocType
 from .records import Actor, Instrument
 
-READS = frozenset({"mentions", "mention_at", "law_tokens", "instrument_refs", "own_title", "own"})
+READS = frozenset({"mentions", "mention_at", "law_tokens", "instrument_refs", "own_title", "own", "subjects"})
 WRITES = frozenset({"instruments", "instrument_refs", "coref", "cited_tokens"})
 
 _ROMAN = re.compile(r"[IVXLC]+")
@@ -37,13 +38,16 @@ def run(c: Ctx) -> None:
     numbered = {doc.tok_index(s) for s, _, _ in f.instrument_refs}
     end_tok = doc.tok_index(doc.page_end)
     own_title = {k for s, e in f.own_title for k in range(doc.tok_index(s), doc.tok_index(e))}
+    # what a numbered instrument issues or is about ('… về việc ban hành Quy chế phối hợp …') is its subject
+    subjects = {k for s, e in f.subjects for k in range(doc.tok_index(s), doc.tok_index(e))}
     not_after = lex.cues.words("not_a_type_after")
     plural = lex.cues.words("plural")
     kinds: set[int] = set()  # type words listed after a plural ('các Chỉ thị, Quyết định, Chương trình …')
     i = 0
     while i < end_tok:
         hit = lex.doctype_trie.match(toks, i)
-        if hit is None or i in f.law_tokens or i in own_title or (i and toks[i - 1].low in not_after):
+        if hit is None or i in f.law_tokens or i in own_title or i in subjects or (
+                i and toks[i - 1].low in not_after):
             i += 1
             continue
         n, dtype = hit[0], hit[1]
