@@ -130,8 +130,9 @@ def _event(c: Ctx, a: int, b: int, trig: _Trigger) -> Event | None:
         t.low in cues.words("sign_verb") for t in toks[trig.first:trig.last])
     kind = "Signing" if signing else ("Dialogue" if cues.in_text("event_dialogue", low_label) else "Conference")
     day = _event_date(c, a, b, trig, kind)
-    if day is None and trig.agreement is None and (not cues.in_text("event_held", low) or cues.in_text("target", low)):
-        return None  # a meeting mentioned, or one a target asks for, neither dated nor held
+    if day is None and trig.agreement is None and not trig.back and (
+            not cues.in_text("event_held", low) or cues.in_text("target", low)):
+        return None  # a meeting mentioned, or one a target asks for, neither dated nor held ('tại Hội nghị' was)
     ev = Event(kind, label, day, (toks[trig.first].start, toks[trig.last - 1].end))
     groups = mention_groups(c, doc.tok_index(a), trig.first)
     if groups:  # the bodies acting right before the event's name
