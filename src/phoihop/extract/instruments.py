@@ -13,20 +13,27 @@ from .grammar import Number
 from .lexicon import DocType
 from .records import Actor, Instrument, Place
 
+TYPE_REACH = 9  # tokens a type phrase and its modifiers may take before a number
+
 
 def doctype_before(c: Ctx, i: int) -> tuple[int, DocType] | None:
-    """A document-type phrase ending right before token i (skipping 'số', 'số hiệu')."""
+    """A document-type phrase ending right before token i (skipping 'số', 'số hiệu', and an agreement's
+    modifiers: 'Chương trình phối hợp công tác số …')."""
     toks, lex = c.doc.tokens, c.lex
     number_words = lex.cues.words("number_word")
     k = i
     while k > 0 and toks[k - 1].low in number_words and k > i - 3:
         k -= 1
-    for length in range(1, 6):
-        s = k - length
-        if s < 0:
-            break
+    if not (toks[k].joined or ":" in toks[k].gap):
+        return None
+    for s in range(k - 1, max(-1, k - TYPE_REACH), -1):
         hit = lex.doctype_trie.match(toks, s)
-        if hit and hit[0] == length and (toks[k].joined or ":" in toks[k].gap):
+        if hit is None:
+            continue
+        j = s + hit[0]
+        while j < k and hit[1].is_agreement and (n := lex.cues.length("agreement_modifier", toks, j)):  # type: ignore[union-attr]
+            j += n  # "Chương trình phối hợp công tác số 431/…"
+        if j == k:
             return s, hit[1]  # type: ignore[return-value]
     return None
 
