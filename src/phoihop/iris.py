@@ -79,9 +79,13 @@ def is_party_number(number: str) -> bool:
 
 
 def issuer_suffix(number: str) -> str:
-    """The issuer part of a number: '37-CT/TW' -> 'TW', '163/CTr-UBND-LĐLĐ' -> 'UBND-LĐLĐ'."""
-    tail = number.split("/")[-1]
+    """The issuer part of a number: '37-CT/TW' -> 'TW', '163/CTr-UBND-LĐLĐ' -> 'UBND-LĐLĐ', and a joint number
+    whose type has a segment of its own: '01/QCPH/UBND-UBMTTQ' -> 'UBND-UBMTTQ'."""
+    parts = number.split("/")
+    tail = parts[-1]
     if is_party_number(number):
+        return tail
+    if len(parts) >= 3 and parts[-2][:1].isalpha():
         return tail
     return tail.split("-", 1)[1] if "-" in tail else tail
 
