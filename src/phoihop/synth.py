@@ -39,7 +39,7 @@ import pyoxigraph as ox
 from .atomic import atomic_write
 from .errors import DataInvalid, UsageError
 from .gazetteer import Area, load_gazetteer
-from .iris import actor_iri, area_iri, instrument_iri, issuer_key, number_slug, person_iri, slug, source_iri
+from .iris import actor_iri, area_iri, instrument_iri, issuer_key, law_iri, number_slug, person_iri, slug, source_iri
 from .namespaces import DCT, ELI, FOAF, ID, OA, ORG, PH, PROV, RDF, SKOS, TIME, XSD, graph_for_source
 from .resources import data_dir, ontology_dir
 
@@ -655,7 +655,9 @@ class Generator:
 
     def instrument_node(self, number: str, place: Place, year: int) -> str:
         area = "/".join(place.path) or None
-        return _iri(instrument_iri(issuer_key(number, area), year, number_slug(number)))
+        # Synthetic yearless numbers restart every year, so each takes its year (the iris.py collision rule).
+        edition = None if len(number.split("/")) > 2 else year
+        return _iri(instrument_iri(issuer_key(number, area), number_slug(number), edition))
 
     def write_instrument(self, node: str, doctype: DocType, number: str, day: dt.date, issuers: list[str],
                          label_vi: str, label_en: str, title_vi: str, doc: str,
@@ -710,7 +712,7 @@ class Generator:
         if not candidates:
             return None
         name_vi, name_en, year = rng.choice(candidates)
-        node = _iri(instrument_iri("quoc-hoi", year, slug(name_vi)))
+        node = _iri(law_iri(name_vi, year))
         if self.first_time(node):
             assembly = 8 + bisect.bisect_right(ASSEMBLY_TERMS, year)  # the 9th Assembly was elected in 1992
             number = f"{self.sub_rng('law-number', name_vi).randint(1, 80)}/{year}/QH{assembly}"
