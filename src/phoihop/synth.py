@@ -39,7 +39,7 @@ import pyoxigraph as ox
 from .atomic import atomic_write
 from .errors import DataInvalid, UsageError
 from .gazetteer import Area, load_gazetteer
-from .iris import actor_iri, area_iri, instrument_iri, issuer_key, number_slug, person_iri, slug, source_iri
+from .iris import actor_iri, area_iri, instrument_iri, issuer_key, law_iri, number_slug, person_iri, slug, source_iri
 from .namespaces import DCT, ELI, FOAF, ID, OA, ORG, PH, PROV, RDF, SKOS, TIME, XSD, graph_for_source
 from .resources import data_dir, ontology_dir
 
@@ -481,9 +481,13 @@ class Generator:
         start = self._cursor.get(doc, 0) + self.rng.randint(20, 400)
         end = start + len(span)
         self._cursor[doc] = end
-        evidence, selector = self.bnode(), self.bnode()
+        annotation, evidence, selector = self.bnode(), self.bnode(), self.bnode()
         w.add(node, DERIVED, doc)
-        w.add(node, EVIDENCE, evidence)
+        w.add(node, EVIDENCE, annotation)  # a Web Annotation, as the provenance contract of issue 13 has it
+        w.add(annotation, A, _iri(OA.Annotation))
+        w.add(annotation, _iri(OA.motivatedBy), _iri(OA.identifying))
+        w.add(annotation, _iri(OA.hasBody), node)
+        w.add(annotation, _iri(OA.hasTarget), evidence)
         w.add(evidence, A, _iri(OA.SpecificResource))
         w.add(evidence, _iri(OA.hasSource), doc)
         w.add(evidence, _iri(OA.hasSelector), selector)
@@ -655,7 +659,9 @@ class Generator:
 
     def instrument_node(self, number: str, place: Place, year: int) -> str:
         area = "/".join(place.path) or None
-        return _iri(instrument_iri(issuer_key(number, area), year, number_slug(number)))
+        # Synthetic yearless numbers restart every year, so each takes its year (the iris.py collision rule).
+        edition = None if len(number.split("/")) > 2 else year
+        return _iri(instrument_iri(issuer_key(number, area), number_slug(number), edition))
 
     def write_instrument(self, node: str, doctype: DocType, number: str, day: dt.date, issuers: list[str],
                          label_vi: str, label_en: str, title_vi: str, doc: str,
@@ -710,7 +716,7 @@ class Generator:
         if not candidates:
             return None
         name_vi, name_en, year = rng.choice(candidates)
-        node = _iri(instrument_iri("quoc-hoi", year, slug(name_vi)))
+        node = _iri(law_iri(name_vi, year))
         if self.first_time(node):
             assembly = 8 + bisect.bisect_right(ASSEMBLY_TERMS, year)  # the 9th Assembly was elected in 1992
             number = f"{self.sub_rng('law-number', name_vi).randint(1, 80)}/{year}/QH{assembly}"
@@ -817,6 +823,7 @@ class Generator:
             self.in_graph(doc)
             w.add(node, A, _iri(PH.Commitment))
             w.add(node, _iri(PH.programme), programme)
+            w.add(node, _iri(PH.status), _iri(ID["status/obligation"]))  # agreements' tasks are duties
             lead = rng.randrange(2)
             w.add(node, _iri(PH.leadActor), record.actors[lead])
             w.add(node, _iri(PH.partnerActor), record.actors[1 - lead])
