@@ -119,4 +119,4 @@ def test_coordination_pairs_equal_a_plain_python_count(graph_12k: Path):
     answer = open_graph([graph_12k]).query("coordination-pairs")
     got = {(r["actorA"], r["actorB"]): (r["agreements"], r["commitments"], r["topics"]) for r in answer}
     assert got == {pair: tuple(map(len, sets)) for pair, sets in expected.items()}
-    assert len(got) > 50
+    assert len(got) > 40  # enough pairs to mean something (statuses, results and 2025 changes take room at 10k)
