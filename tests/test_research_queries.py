@@ -30,7 +30,7 @@ NEW_CHECKS = ["checks/party-outside-agreement-violation", "checks/open-ended-rep
               "checks/group-in-coordination-network-violation"]
 # Answers on the curated graph that wait on the curated data of issue 13 (branch `semantics`): no result
 # reports on a commitment or in a target's unit yet, and no organisation change event is recorded yet.
-WAITING_FOR_DATA = {"target-versus-result", "successor-of"}
+WAITING_FOR_DATA = {"target-versus-result"}
 
 
 def compact(value):
@@ -116,13 +116,13 @@ def test_the_2025_reform_shows_in_the_bodies_as_of_a_date(curated) -> None:
 
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory) -> Phoihop:
-    """10k synthetic triples loaded and inferred as the build does (phoihop synth writes statuses, reported
+    """12k synthetic triples loaded and inferred as the build does (phoihop synth writes statuses, reported
     results, concurrent posts, validity intervals and the 2025 change events for these queries)."""
     from phoihop.build import load_sources
     from phoihop.synth import synth
 
-    path = tmp_path_factory.mktemp("synth") / "synth-10k.nq"
-    synth("10k", path, seed=1)
+    path = tmp_path_factory.mktemp("synth") / "synth-12k.nq"
+    synth("12k", path, seed=1)
     store = load_sources([path])
     infer(store)
     return Phoihop(OxigraphBackend(store))

@@ -685,6 +685,7 @@ class Generator:
         w.add(event, _iri(DCT.date), _date(day))
         w.add(event, _iri(DCT.type), _iri(ID["change-kind/merger"]))
         w.add(event, _iri(PH.legalBasis), basis)
+        w.add(event, NOTE, _lit("Dữ liệu tổng hợp: việc hợp nhất theo kịch bản sắp xếp tỉnh năm 2025 của bộ sinh dữ liệu.", "vi"))
         usage = self.bnode()
         w.add(event, _iri(PROV.qualifiedUsage), usage)
         w.add(usage, A, _iri(PROV.Usage))
@@ -939,7 +940,6 @@ class Generator:
             self.in_graph(doc)
             w.add(node, A, _iri(PH.Commitment))
             w.add(node, _iri(PH.programme), programme)
-            w.add(node, _iri(PH.status), _iri(ID["status/obligation"]))  # agreements' tasks are duties
             lead = rng.randrange(2)
             w.add(node, _iri(PH.leadActor), record.actors[lead])
             w.add(node, _iri(PH.partnerActor), record.actors[1 - lead])
