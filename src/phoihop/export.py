@@ -388,9 +388,15 @@ def vis_network_files() -> tuple[Path, Path]:
     return scripts[-1], scripts[-1].with_name("vis-network.css")
 
 
-def _inline_script(text: str) -> str:
+def inline_script(text: str) -> str:
     """Text safe inside <script>: no '</script' can close the element early."""
     return re.sub(r"</(script)", r"<\\/\1", text, flags=re.IGNORECASE)
+
+
+def script_json(data) -> str:
+    """JSON safe inside <script type="application/json">: no '<', '>' or '&' that HTML could read."""
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return payload.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 PAGE_NODE_KEYS = ("label_vi", "label_en", "type", "level", "area", "number", "date")
@@ -428,16 +434,15 @@ def page_data(net: nw.Network) -> dict:
 def write_html(net: nw.Network, base: Path) -> list[Path]:
     """One offline page: data, vis-network and our script all inlined; a CSP forbids any request."""
     script, stylesheet = vis_network_files()
-    payload = json.dumps(page_data(net), ensure_ascii=False, separators=(",", ":"))
-    payload = payload.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    payload = script_json(page_data(net))
     template = string.Template((TEMPLATES / "network.html").read_text(encoding="utf-8"))
     title = style()["titles"][net.name]["vi"]
     page = template.substitute(
         title=title, data=payload,
         vis_css=stylesheet.read_text(encoding="utf-8") if stylesheet.is_file() else "",
         app_css=(TEMPLATES / "network.css").read_text(encoding="utf-8"),
-        vis_js=_inline_script(script.read_text(encoding="utf-8")),
-        app_js=_inline_script((TEMPLATES / "network.js").read_text(encoding="utf-8")))
+        vis_js=inline_script(script.read_text(encoding="utf-8")),
+        app_js=inline_script((TEMPLATES / "network.js").read_text(encoding="utf-8")))
     path = _target(base, ".html")
     with atomic_write(path) as handle:
         handle.write(page)
