@@ -481,9 +481,13 @@ class Generator:
         start = self._cursor.get(doc, 0) + self.rng.randint(20, 400)
         end = start + len(span)
         self._cursor[doc] = end
-        evidence, selector = self.bnode(), self.bnode()
+        annotation, evidence, selector = self.bnode(), self.bnode(), self.bnode()
         w.add(node, DERIVED, doc)
-        w.add(node, EVIDENCE, evidence)
+        w.add(node, EVIDENCE, annotation)  # a Web Annotation, as the provenance contract of issue 13 has it
+        w.add(annotation, A, _iri(OA.Annotation))
+        w.add(annotation, _iri(OA.motivatedBy), _iri(OA.identifying))
+        w.add(annotation, _iri(OA.hasBody), node)
+        w.add(annotation, _iri(OA.hasTarget), evidence)
         w.add(evidence, A, _iri(OA.SpecificResource))
         w.add(evidence, _iri(OA.hasSource), doc)
         w.add(evidence, _iri(OA.hasSelector), selector)
@@ -819,6 +823,7 @@ class Generator:
             self.in_graph(doc)
             w.add(node, A, _iri(PH.Commitment))
             w.add(node, _iri(PH.programme), programme)
+            w.add(node, _iri(PH.status), _iri(ID["status/obligation"]))  # agreements' tasks are duties
             lead = rng.randrange(2)
             w.add(node, _iri(PH.leadActor), record.actors[lead])
             w.add(node, _iri(PH.partnerActor), record.actors[1 - lead])
