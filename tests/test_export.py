@@ -102,7 +102,7 @@ def test_actor_area_and_level(store, raw_store, inferred, actor, area, level):
 
 
 def test_instruments_take_the_level_and_area_of_their_issuer(networks):
-    data = networks["citation"].graph.nodes[ID + "instrument/tw/2019/37-ct"]
+    data = networks["citation"].graph.nodes[ID + "instrument/tw/37-ct"]
     assert (data["area"], data["level"]) == ("Việt Nam", "national")
 
 

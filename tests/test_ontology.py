@@ -16,8 +16,8 @@ from phoihop.namespaces import ELI, ID, PH, PREFIXES
 from phoihop.resources import ontology_dir
 
 MODEL = Path(__file__).resolve().parents[1] / "docs" / "model.md"
-KINDS = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, OWL.NamedIndividual,
-         RDFS.Datatype)
+KINDS = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDFS.Datatype,
+         OWL.NamedIndividual)
 SCHEMES = ("doctype", "topic", "frequency", "level", "role", "status", "date-status", "change-kind")
 
 

@@ -169,6 +169,12 @@ def test_every_node_shape_has_fixtures(name):
     assert list(folder.glob("invalid*.ttl")), f"missing {folder}/invalid.ttl"
 
 
+def test_every_fixture_folder_has_its_shape():
+    """Regression: an edit that cut three area shapes out of shapes/actors.ttl left their fixtures untested."""
+    folders = {p.name for p in FIXTURES.iterdir() if p.is_dir() and not p.name.startswith("_")}
+    assert not folders - set(targeted_node_shapes()), sorted(folders - set(targeted_node_shapes()))
+
+
 def valid_cases() -> list:
     return [pytest.param(name, path, id=f"{name}/{path.stem}")
             for name in targeted_node_shapes() for path in sorted((FIXTURES / name).glob("valid*.ttl"))]
