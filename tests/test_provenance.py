@@ -7,7 +7,8 @@ For each `N ph:evidence A` in data/*.ttl (checked per data file, resolved agains
    `oa:hasSource` D and one `oa:hasSelector` S, an `oa:TextPositionSelector` with one `oa:start` and one
    `oa:end` (curated data never quotes: no `oa:TextQuoteSelector`); D is one of the documents N
    `prov:wasDerivedFrom`.
-2. D's `dct:identifier` names a file in ../shared/seeds; its `ph:sha256` is the digest of the file's bytes.
+2. D's `dct:identifier` names a file in ../shared/seeds or ../shared/dev/texts; its `ph:sha256` is the
+   digest of the file's bytes.
 3. 0 <= start < end <= the length of the file's NFC text.
 4. The span `text[start:end]` names N. Texts are compared after NFC, case folding and collapsing white
    space; the span names N when it contains
@@ -22,7 +23,9 @@ For each `N ph:evidence A` in data/*.ttl (checked per data file, resolved agains
    c. for a `ph:Event`: a name of one of its organisers, chairs or participants;
    d. for a `ph:Indicator`: its `ph:value`, `ph:minValue` or `ph:maxValue` written as a number, or a name
       of an actor it is about;
-   e. for an `org:Membership`: a name of its member or of its organisation.
+   e. for an `org:Membership`: a name of its member or of its organisation;
+   f. for a coordination programme or regulation: a name of one of its parties or signatories (a news
+      report often says only that the two bodies signed).
    A commitment's span that does not name it by itself is its item's own text: it passes when another span of
    the commitment in the same source names it and starts at most ITEM_REACH characters before it (the
    sentence that names the parties, then the list of items).
@@ -57,6 +60,7 @@ from phoihop.namespaces import ELI, OA, ORG, PH
 ROOT = Path(__file__).resolve().parents[1]
 DATA_FILES = sorted((ROOT / "data").glob("*.ttl"))
 SEEDS = ROOT.parent / "shared" / "seeds"
+DEV_TEXTS = ROOT.parent / "shared" / "dev" / "texts"  # the twelve dev texts curated in data/<stem>.ttl
 
 pytestmark = pytest.mark.seeds
 
@@ -66,6 +70,9 @@ LINKED_NAMES = {
     PH.Event: (PH.organiser, PH.chair, PH.participant),
     PH.Indicator: (PH.aboutActor,),
     ORG.Membership: (ORG.member, ORG.organization),
+    # an agreement a report never names ("the two sides signed ...") is identified by its parties
+    PH.CoordinationProgramme: (PH.party, PH.signatory),
+    PH.CoordinationRegulation: (PH.party, PH.signatory),
 }
 EVENT_CLASSES = (PH.Event, PH.Conference, PH.Signing, PH.Dialogue)
 ITEM_REACH = 4000  # characters from a commitment's naming span to the item text it introduces (about a page)
@@ -91,8 +98,14 @@ def graphs() -> tuple[dict[Path, Graph], Graph]:
 
 
 @cache
+def source_file(name: str) -> Path:
+    """A source document's file: one of the five seeds or one of the dev texts."""
+    return next((folder / name for folder in (SEEDS, DEV_TEXTS) if (folder / name).is_file()), SEEDS / name)
+
+
+@cache
 def seed_text(name: str) -> str:
-    return unicodedata.normalize("NFC", (SEEDS / name).read_text(encoding="utf-8"))
+    return unicodedata.normalize("NFC", source_file(name).read_text(encoding="utf-8"))
 
 
 def names(graph: Graph, node) -> set[str]:
@@ -224,9 +237,9 @@ def evidence_problems(graph: Graph, node, annotation) -> list[str]:
     if source not in set(graph.objects(node, PROV.wasDerivedFrom)):
         problems.append(f"{node}: evidence source {source} is not among its prov:wasDerivedFrom")
     identifier = graph.value(source, DCTERMS.identifier)
-    if identifier is None or not (SEEDS / str(identifier)).is_file():
-        return problems + [f"{node}: source {source} has no dct:identifier naming a seed file ({identifier})"]
-    digest = hashlib.sha256((SEEDS / str(identifier)).read_bytes()).hexdigest()
+    if identifier is None or not source_file(str(identifier)).is_file():
+        return problems + [f"{node}: source {source} has no dct:identifier naming a seed or dev text ({identifier})"]
+    digest = hashlib.sha256(source_file(str(identifier)).read_bytes()).hexdigest()
     if str(graph.value(source, PH.sha256)) != digest:
         problems.append(f"{source}: ph:sha256 does not match {identifier}")
     text = seed_text(str(identifier))
@@ -303,6 +316,19 @@ def test_item_number() -> None:
 
 def test_unknown_node_is_not_named() -> None:
     assert not span_names_node(Graph(), URIRef("urn:x"), "anything at all")
+
+
+@pytest.mark.parametrize(("span", "expected"), [
+    ("Công an tỉnh và LĐLĐ tỉnh ký kết", True),     # the parties named: the agreement is identified
+    ("hai bên ký kết", False),                      # nothing names it
+])
+def test_an_agreement_is_named_by_its_parties(span: str, expected: bool) -> None:
+    graph = Graph()
+    agreement, police = URIRef("urn:agreement"), URIRef("urn:police")
+    graph.add((agreement, RDF.type, PH.CoordinationRegulation))
+    graph.add((agreement, PH.party, police))
+    graph.add((police, SKOS.altLabel, Literal("Công an tỉnh", lang="vi")))
+    assert span_names_node(graph, agreement, span) is expected
 
 
 @pytest.mark.parametrize(("text", "start", "end", "expected"), [

@@ -302,10 +302,14 @@ GOOD_NUMBERS = [
     "10/2020/TT-BLĐTBXH",
     "15/KH-LĐLĐ",
     "123/UBND-VX",
+    "01/QCPH/UBND-UBMTTQ",           # type after a slash: joint numbers (regression: dev text 10)
+    "19/2008/NQLT/CP-UBTUMTTQVN",
 ]
 BAD_NUMBERS = [
     "37/CT-TW",
     "09/NQ-TU",
+    "37/CT/TW",
+    "09/NQ/TU",
     "abc",
     "",
     "37-CT/TW ",
