@@ -30,9 +30,9 @@ _ENTITY = re.compile(rb"<!ENTITY\s+(%\s*)?([^\s%\"'>]+)\s*(\"[^\"]*\"|'[^']*'|[^
 def check_entities(path: Path) -> None:
     """Refuse an RDF/XML file whose DTD could expand beyond the budget; silent for every other file."""
     with open(path, "rb") as handle:
-        head = handle.read(PROLOG_BYTES)
+        head = _skip_comments(handle.read(PROLOG_BYTES))
         doctype = _DOCTYPE.search(head)
-        root = _ROOT.search(_skip_comments(head))
+        root = _ROOT.search(head)
         if doctype is None or (root is not None and root.start() < doctype.start()):
             return
         subset = _internal_subset(head, doctype.end(), path)

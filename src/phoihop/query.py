@@ -334,13 +334,13 @@ class Phoihop:
         if form in UPDATE_FORMS:
             raise UsageError(f"{form.upper()} is a SPARQL update; phoihop only reads the graph (change the data "
                              "files and rebuild instead)", path=source)
-        check_limits(text, source)
 
         def work() -> T:
             answer = self.backend.stream(text, source)
             return consume(answer.reordered(star_order(text, answer.variables)))
-        if isinstance(self.backend, EndpointBackend):  # HTTP has its own timeout; no native recursion here
+        if isinstance(self.backend, EndpointBackend):  # the endpoint judges the query; HTTP has its timeout
             return work()
+        check_limits(text, source)  # before the embedded parser, whose recursion a deep query overflows
         return run_deep(work, timeout, source)
 
 

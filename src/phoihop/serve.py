@@ -145,6 +145,7 @@ def worker_main(conn, store_path: str, limits: Limits) -> None:
     stack; an unexpected error answers 500 and the worker carries on."""
     unsandboxed = forbid_network()
     store = ox.Store.read_only(store_path)
+    federated("SELECT * { SERVICE <urn:x:warm-up> {} }")  # loads rdflib's parser now, not on a client's time
     conn.send(("ready", unsandboxed))
     while True:
         try:
