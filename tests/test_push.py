@@ -223,3 +223,13 @@ def test_a_digest_challenge_without_parameters_is_a_store_error(monkeypatch) -> 
                                       str(DATASET / "ontology.ttl")])
     assert result.exit_code == 3, result.output
     assert "Digest authentication with a challenge that cannot be answered" in result.output
+
+
+def test_a_graph_pushed_alone_is_never_pruned_by_a_later_build(fake_store, tmp_path) -> None:
+    """Found by the store tests: a graph put with --graph was recorded, and the next whole push removed it."""
+    single = tmp_path / "single.ttl"
+    single.write_text("<urn:a> <urn:p> 1 .\n", encoding="utf-8")
+    push("http://store/gsp", [single], graph="urn:g:alone")
+    push("http://store/gsp", [_trig(tmp_path, "build.trig", 2, 1)])
+    push("http://store/gsp", [_trig(tmp_path, "smaller.trig", 1, 1)])
+    assert set(fake_store.mine()) == {"urn:g:alone", "urn:g:0"}

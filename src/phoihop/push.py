@@ -8,8 +8,9 @@ A push never leaves the store half-updated without saying so:
    graph onto its name and drops the graphs the build no longer has, which Oxigraph applies in one
    transaction; with the Graph Store Protocol alone each graph is PUT again under its name (the store has
    shown it accepts them) and the staged copies are deleted;
-3. record: the names pushed are kept in the store, in the graph id:graph/pushed, so that the next push
-   knows which graphs it owns and can prune those the build dropped (never anybody else's graphs).
+3. record: the names of a whole build's graphs are kept in the store, in the graph id:graph/pushed, so
+   that the next push knows which graphs it wrote and can prune those the build dropped (never anybody
+   else's graphs, nor one pushed alone with --graph).
 
 The report says, graph by graph, what changed: replaced, created or removed.
 """
@@ -58,6 +59,7 @@ class PushPlan:
     content: dict[str, list[ox.Triple]]
     previous: set[str]
     prune: set[str]
+    record: set[str] | None  # the graphs to record as the build's (None: a one-graph push leaves the record)
     staged: dict[str, str] = field(default_factory=dict)  # graph -> its staging name
 
     def change(self, name: str) -> str:
@@ -173,10 +175,11 @@ def _swap_by_update(store: GraphStore, plan: PushPlan) -> None:
     moves = [f"MOVE SILENT <{staged}> TO {'DEFAULT' if name == DEFAULT_GRAPH else f'<{name}>'}"
              for name, staged in sorted(plan.staged.items())]
     drops = [f"DROP SILENT GRAPH <{name}>" for name in sorted(plan.prune)]
-    record = " ".join(f"{t.subject} {t.predicate} {t.object} ." for t in _record(plan.previous - plan.prune
-                                                                                 | set(plan.content)))
-    store.run_update(" ;\n".join([*moves, *drops, f"DROP SILENT GRAPH <{PUSHED}>",
-                                  f"INSERT DATA {{ GRAPH <{PUSHED}> {{ {record} }} }}"]))
+    record = []
+    if plan.record is not None:
+        triples = " ".join(f"{t.subject} {t.predicate} {t.object} ." for t in _record(plan.record))
+        record = [f"DROP SILENT GRAPH <{PUSHED}>", f"INSERT DATA {{ GRAPH <{PUSHED}> {{ {triples} }} }}"]
+    store.run_update(" ;\n".join([*moves, *drops, *record]))
 
 
 def _swap_by_put(store: GraphStore, plan: PushPlan) -> None:
@@ -190,8 +193,8 @@ def _swap_by_put(store: GraphStore, plan: PushPlan) -> None:
             done.append(name)
         for name in sorted(plan.prune):
             store.delete(name)
-        response = store.put(PUSHED, _record(plan.previous - plan.prune | set(plan.content)))
-        if response.status_code >= 300:
+        response = store.put(PUSHED, _record(plan.record)) if plan.record is not None else None
+        if response is not None and response.status_code >= 300:
             raise StoreError(f"{store.endpoint}: recording the pushed graphs failed: {server_message(response)}")
     except StoreError as err:
         left = sorted(set(plan.content) - set(done))
@@ -216,7 +219,9 @@ def push(endpoint: str, paths: Sequence[str | Path] | None = None, graph: str | 
     with httpx.Client(auth=auth, timeout=positive_timeout(timeout)) as client:
         store = GraphStore(client, endpoint, update)
         previous = store.pushed_before()
-        plan = PushPlan(content, previous, previous - set(content) if prune and graph is None else set())
+        whole = graph is None  # a one-graph push is the user's: it neither prunes nor changes the record
+        dropped = previous - set(content) if prune and whole else set()
+        plan = PushPlan(content, previous, dropped, (previous - dropped) | set(content) if whole else None)
         pushed = _stage(store, plan)
         if update:
             _swap_by_update(store, plan)
