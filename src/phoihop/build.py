@@ -56,8 +56,8 @@ def class_counts(store: ox.Store) -> dict[str, int]:
 
 
 def write_graph(store: ox.Store, stage: Staging) -> tuple[int, float]:
-    """Write the union graph (Turtle) and the named graphs (TriG) into the staging folder; returns the
-    number of triples in the union and the seconds taken.
+    """Write the union graph (Turtle) and the named graphs (TriG) into the staging folder and checksum them;
+    returns the number of triples in the union and the seconds taken.
 
     The TriG dump is native and runs in a thread beside the Turtle writer, which is Python-paced.
     """
@@ -74,6 +74,7 @@ def write_graph(store: ox.Store, stage: Staging) -> tuple[int, float]:
                            prefixes=PREFIX_MAP)
         ox.serialize(counted(), str(stage.path("phoihop.ttl")), format=ox.RdfFormat.TURTLE, prefixes=PREFIX_MAP)
         trig.result()
+        stage.seal()
     return triples, time.perf_counter() - start
 
 

@@ -30,7 +30,7 @@ import secrets
 import shutil
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -146,18 +146,24 @@ class Staging:
     dist: Path
     folder: Path
     id: str
+    sums: dict[str, dict] = field(default_factory=dict)  # file name -> {"bytes", "sha256"}, once sealed
 
     def path(self, name: str) -> Path:
         return self.folder / name
+
+    def seal(self) -> None:
+        """Checksum the files written so far (a build does it on its writer thread, beside validation)."""
+        for path in sorted(self.folder.iterdir()):
+            if path.is_file() and path.name not in self.sums:
+                self.sums[path.name] = {"bytes": path.stat().st_size, "sha256": sha256(path)}
 
     def publish(self, summary: dict) -> list[Path]:
         """Checksum and fsync every file, move the folder into releases/ and switch `current` to it with
         one rename; give every entry its stable name in dist/; prune old releases. Returns the stable
         paths of the published files."""
-        files = {p.name: {"bytes": p.stat().st_size, "sha256": sha256(p)}
-                 for p in sorted(self.folder.iterdir()) if p.is_file()}
+        self.seal()
         manifest = {"release": self.id, "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                    "generator": f"phoihop {__version__}", "files": files, **summary}
+                    "generator": f"phoihop {__version__}", "files": self.sums, **summary}
         (self.folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",
                                             encoding="utf-8")
         for path in self.folder.rglob("*"):

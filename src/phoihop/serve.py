@@ -284,6 +284,52 @@ async def _read_body(request, limit: int) -> bytes | None:
     return b"".join(chunks)
 
 
+async def _answer(request, limits: Limits, pool: WorkerPool) -> Answer:
+    """What one /sparql request gets: refused here when the request is malformed, too long or an update,
+    else the answer of a query worker."""
+    if request.method in ("GET", "HEAD"):
+        params = {k: request.query_params.getlist(k) for k in request.query_params.keys()}
+    else:
+        media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if media == "application/sparql-update":
+            return _text(403, "this endpoint is read-only: SPARQL updates are refused")
+        body = await _read_body(request, 4 * limits.max_query_chars)
+        if body is None:
+            return _text(413, f"the request is too large (queries are limited to "
+                              f"{limits.max_query_chars} characters)")
+        try:
+            decoded = body.decode("utf-8")
+        except UnicodeDecodeError:
+            return _text(400, "the request body is not UTF-8")
+        if media == "application/sparql-query":
+            params = {k: request.query_params.getlist(k) for k in request.query_params.keys()}
+            params["query"] = [decoded]
+        elif media == "application/x-www-form-urlencoded":
+            params = parse_qs(decoded, keep_blank_values=True)
+        else:
+            return _text(415, "send the query as application/sparql-query or "
+                              "application/x-www-form-urlencoded (query=...)")
+    if "update" in params:
+        return _text(403, "this endpoint is read-only: SPARQL updates are refused")
+    queries = params.get("query", [])
+    if len(queries) != 1:
+        return _text(400, "give exactly one query parameter (SPARQL 1.1 Protocol)")
+    text = queries[0]
+    if len(text) > limits.max_query_chars:
+        return _text(413, f"the query is too long: {len(text)} characters, the limit is "
+                          f"{limits.max_query_chars}")
+    if query_form(text) in UPDATE_FORMS:
+        return _text(403, "this endpoint is read-only: SPARQL updates (INSERT, DELETE, LOAD, CLEAR, "
+                          "DROP, ...) are refused")
+    for key in ("default-graph-uri", "named-graph-uri"):
+        bad = next((g for g in params.get(key, []) if not _is_iri(g)), None)
+        if bad is not None:
+            return _text(400, f"{key}: not an IRI: {bad[:200]!r}")
+    job = (text, request.headers.get("accept"), params.get("default-graph-uri", []),
+           params.get("named-graph-uri", []))
+    return await pool.run(job)
+
+
 def create_app(store_path: str, limits: Limits = Limits(), owned: Path | None = None):
     """The Starlette app: /sparql (SPARQL 1.1 Protocol, read-only), / (query page), /queries (the library).
 
@@ -299,51 +345,8 @@ def create_app(store_path: str, limits: Limits = Limits(), owned: Path | None = 
     pool = WorkerPool(store_path, limits)
 
     async def sparql(request) -> Response:
-        answer = await _answer(request)
+        answer = await _answer(request, limits, pool)
         return Response(answer.body, status_code=answer.status, media_type=answer.content_type)
-
-    async def _answer(request) -> Answer:
-        if request.method in ("GET", "HEAD"):
-            params = {k: request.query_params.getlist(k) for k in request.query_params.keys()}
-        else:
-            media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-            if media == "application/sparql-update":
-                return _text(403, "this endpoint is read-only: SPARQL updates are refused")
-            body = await _read_body(request, 4 * limits.max_query_chars)
-            if body is None:
-                return _text(413, f"the request is too large (queries are limited to "
-                                  f"{limits.max_query_chars} characters)")
-            try:
-                decoded = body.decode("utf-8")
-            except UnicodeDecodeError:
-                return _text(400, "the request body is not UTF-8")
-            if media == "application/sparql-query":
-                params = {k: request.query_params.getlist(k) for k in request.query_params.keys()}
-                params["query"] = [decoded]
-            elif media == "application/x-www-form-urlencoded":
-                params = parse_qs(decoded, keep_blank_values=True)
-            else:
-                return _text(415, "send the query as application/sparql-query or "
-                                  "application/x-www-form-urlencoded (query=...)")
-        if "update" in params:
-            return _text(403, "this endpoint is read-only: SPARQL updates are refused")
-        queries = params.get("query", [])
-        if len(queries) != 1:
-            return _text(400, "give exactly one query parameter (SPARQL 1.1 Protocol)")
-        text = queries[0]
-        if len(text) > limits.max_query_chars:
-            return _text(413, f"the query is too long: {len(text)} characters, the limit is "
-                              f"{limits.max_query_chars}")
-        if query_form(text) in UPDATE_FORMS:
-            return _text(403, "this endpoint is read-only: SPARQL updates (INSERT, DELETE, LOAD, CLEAR, "
-                              "DROP, ...) are refused")
-        for key in ("default-graph-uri", "named-graph-uri"):
-            bad = next((g for g in params.get(key, []) if not _is_iri(g)), None)
-            if bad is not None:
-                return _text(400, f"{key}: not an IRI: {bad[:200]!r}")
-        job = (text, request.headers.get("accept"), params.get("default-graph-uri", []),
-               params.get("named-graph-uri", []))
-        return await pool.run(job)
 
     async def page(request) -> Response:
         return HTMLResponse(PAGE.read_text(encoding="utf-8"))
