@@ -21,7 +21,7 @@ import pyoxigraph as ox
 
 from phoihop import export as ex
 from phoihop import network as nw
-from phoihop.build import ontology_files
+from phoihop.resources import ontology_files
 from phoihop.store import load_files, parse_file
 
 FIXTURE = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "network" / "data.ttl"

@@ -32,12 +32,11 @@ from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 
 from phoihop import shacl_sparql
-from phoihop.build import load_sources
 from phoihop.errors import PhoihopError
 from phoihop.infer import infer
 from phoihop.ingest import ingest_file
 from phoihop.normalize import LOWER
-from phoihop.store import add_rdflib_graph
+from phoihop.store import add_rdflib_graph, load_files
 from phoihop.validate import load_shapes, run_checks
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -144,7 +143,7 @@ class Conformance:
     """The checks a build runs, on one ingested graph: shapes (compiled to SPARQL) and check queries."""
 
     def __init__(self) -> None:
-        self.base = list(load_sources([]))  # ontology and gazetteer, parsed once
+        self.base = list(load_files([], sources=True))  # ontology and gazetteer, parsed once
         self.shapes = load_shapes()
 
     def problems(self, graph) -> list[str]:

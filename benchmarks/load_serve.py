@@ -9,7 +9,8 @@ limit is the serve default), then sends a bounded, shuffled load from --clients 
               the row count of each SELECT must equal the embedded store's answer
   malformed   truncated queries, garbage, an empty query, no query, a wrong media type, a too long query
   hostile     SPARQL updates (as query, as update=, as application/sparql-update), LOAD, SERVICE to other
-              hosts, PUT and DELETE on /sparql
+              hosts (also hidden after a dot or spelt with an escape), 3,000 nested groups, a graph that is
+              no IRI, PUT and DELETE on /sparql
   too-large   a cross join past the row limit
   slow        (--slow, one at a time) a query that would run for days, stopped at the time limit
 Prints, per class, the requests, HTTP statuses, p50/p99 latency and the answers that were not the expected
@@ -115,6 +116,16 @@ def bad_jobs(good: list[Job], rng: random.Random) -> dict[str, list[Job]]:
         Job("hostile", "service silent", "GET",
             params={"query": "SELECT * WHERE { ?s ?p ?o . service silent <http://10.0.0.1/> { ?s ?p ?o } }"},
             expect=frozenset({403})),
+        Job("hostile", "service after a dot", "GET",  # passed the old text pattern (issue 14)
+            params={"query": "SELECT * WHERE { {} .SERVICE <http://127.0.0.1:1/x> { ?s ?p ?o } }"},
+            expect=frozenset({403})),
+        Job("hostile", "service escaped", "GET",
+            params={"query": "SELECT * WHERE { \\u0053ERVICE <http://127.0.0.1:1/x> { ?s ?p ?o } }"},
+            expect=frozenset({403})),
+        Job("hostile", "deep nesting", "POST", content=("ASK " + "{" * 3000 + "}" * 3000).encode(),
+            headers=sparql_query, expect=frozenset({400})),
+        Job("hostile", "graph not an IRI", "GET", params={"query": "ASK {}", "default-graph-uri": "not an iri"},
+            expect=frozenset({400})),
         Job("hostile", "put", "PUT", content=b"<a:s> <a:p> <a:o> .", headers={"Content-Type": NTRIPLES},
             expect=frozenset({403, 405})),
         Job("hostile", "delete", "DELETE", expect=frozenset({403, 405})),

@@ -89,8 +89,9 @@ def peak_mb() -> float:
 def run_fast(graph: Path, repeat: int, step_timeout: float, query_timeout: float) -> dict:
     import pyoxigraph as ox
 
-    from phoihop.build import load_sources, write_outputs
+    from phoihop.build import write_outputs
     from phoihop.infer import infer
+    from phoihop.store import load_files
     from phoihop.validate import run_checks
 
     steps: dict = {}
@@ -107,7 +108,7 @@ def run_fast(graph: Path, repeat: int, step_timeout: float, query_timeout: float
     holder: dict = {}
 
     def load_build() -> dict:
-        holder["store"] = load_sources([graph])
+        holder["store"] = load_files([graph], sources=True)
         return {"quads": len(holder["store"])}
     measure(steps, "load (build)", load_build)
     store = holder.pop("store")
@@ -247,9 +248,8 @@ def run_hermit(graph: Path, limit: float) -> dict:
 def run_reference(graph: Path, limit: float, query_limit: float) -> dict:
     import rdflib
 
-    from phoihop.build import ontology_files
     from phoihop.namespaces import GRAPH_COMMON
-    from phoihop.resources import ontology_dir
+    from phoihop.resources import ontology_dir, ontology_files
 
     steps: dict = {}
     dataset = rdflib.Dataset(default_union=True)

@@ -10,10 +10,13 @@ a succeeding one must print output that matches. tests/bad_inputs/README.md says
 from __future__ import annotations
 
 import csv
+import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
+import threading
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
@@ -24,6 +27,7 @@ from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from test_serve import free_port, running
 
+from phoihop import normalize
 from phoihop.cli import cli
 from phoihop.ingest import ingest_file, ingest_text
 from phoihop.namespaces import DCT, ID, PH
@@ -56,6 +60,19 @@ def _huge_text(folder: Path) -> Path:
     return path
 
 
+def _copy(source: Path, folder: Path) -> Path:
+    """A copy the case may overwrite (if the check regressed), never the corpus file itself."""
+    target = folder / source.name
+    shutil.copyfile(source, target)
+    return target
+
+
+def _link(link: Path, target: Path) -> Path:
+    """A symbolic link in the test's folder: a regressed writer replaces the link, never /dev/full."""
+    link.symlink_to(target)
+    return link
+
+
 class Places(dict):
     """Values for the placeholders of a command line, each made only when a case uses it."""
 
@@ -83,6 +100,10 @@ def test_bad_input_gives_its_message_and_exit_code(case: dict[str, str], tmp_pat
         "port": free_port,
         "closed": lambda: f"http://127.0.0.1:{free_port()}/store",  # nothing listens there
         "endpoint": lambda: request.getfixturevalue("endpoint"),
+        "textcopy": lambda: _copy(CORPUS / "nfd.txt", tmp_path),
+        "graphcopy": lambda: _copy(DATASET / "ha-noi.ttl", tmp_path),
+        "full": lambda: _link(tmp_path / "full", Path("/dev/full")),
+        "loop": lambda: _link(tmp_path / "loop.ttl", tmp_path / "loop.ttl"),
     })
     args = [word.format_map(places) for word in shlex.split(case["command"])]
     stdin = Path(case["stdin"].format_map(places)).read_bytes() if case["stdin"] else None
@@ -169,3 +190,23 @@ def test_a_reversed_period_is_dropped_not_turned_into_an_impossible_interval() -
         ASK { ?i time:hasBeginning/time:inXSDDate ?b ; time:hasEnd/time:inXSDDate ?e . FILTER (?b > ?e) }""")
     assert not reversed_interval.askAnswer
     assert len(set(graph.subjects(RDF.type, PH.Commitment))) == 2
+
+
+def test_a_fifo_nobody_writes_to_is_given_up(tmp_path, monkeypatch) -> None:
+    """Issue 14, item 13: `phoihop ingest FIFO` without a writer hung for ever (open() blocks)."""
+    monkeypatch.setattr(normalize, "FIFO_WAIT_SECONDS", 0.5)
+    fifo = tmp_path / "silent.txt"
+    os.mkfifo(fifo)
+    result = CliRunner().invoke(cli, ["ingest", str(fifo)])
+    assert result.exit_code == 2 and "nothing came through this FIFO in 0.5 s" in result.output
+
+
+def test_a_fifo_with_a_writer_is_read(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(normalize, "FIFO_WAIT_SECONDS", 30)
+    fifo = tmp_path / "piped.txt"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=lambda: fifo.write_bytes((CORPUS / "nfd.txt").read_bytes()))
+    writer.start()
+    text, data = normalize.read_text_file(fifo)
+    writer.join(30)
+    assert data == (CORPUS / "nfd.txt").read_bytes() and "Bến Tre" in text

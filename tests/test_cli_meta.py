@@ -34,6 +34,7 @@ def test_unreadable_input_is_one_line_exit_2(tmp_path) -> None:
 
 def test_missing_built_graph_is_explained(tmp_path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PHOIHOP_HOME", str(tmp_path))  # no project dist/ either
     result = CliRunner().invoke(cli, ["validate"])
     assert result.exit_code == 2
     assert "phoihop build" in result.output

@@ -18,9 +18,9 @@ from click.testing import CliRunner
 from phoihop import cli as cli_module
 from phoihop import export as ex
 from phoihop import network as nw
-from phoihop.build import ontology_files
 from phoihop.cli import cli
 from phoihop.infer import infer
+from phoihop.resources import ontology_files
 from phoihop.store import load_files
 
 NETWORK = Path(__file__).parent / "fixtures" / "network"

@@ -13,7 +13,7 @@ import pytest
 
 from phoihop import export as ex
 from phoihop import network as nw
-from phoihop.build import ontology_files
+from phoihop.resources import ontology_files
 from phoihop.store import load_files
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -27,14 +27,14 @@ from phoihop.query import (
     bind,
     find_query,
     list_queries,
-    load_store,
     open_graph,
     query_form,
     sparql_term,
-    uses_service,
 )
 from phoihop.resources import queries_dir
 from phoihop.results import comparable, results_from_json, same_answer
+from phoihop.sparql import federated
+from phoihop.store import load_files
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 DATASET = FIXTURES / "graph" / "dataset"
@@ -57,7 +57,7 @@ def rdflib_engine() -> Phoihop:
 @pytest.fixture(scope="module")
 def inferred() -> Phoihop:
     """The fixture after the build's inference rules (type closure, inverses, symmetry, transitivity)."""
-    store = load_store([DATASET])
+    store = load_files([DATASET])
     infer(store)
     return Phoihop(OxigraphBackend(store))
 
@@ -225,12 +225,17 @@ def test_syntax_errors_name_the_query_line_and_column(oxigraph) -> None:
     ('SELECT * WHERE { ?s ?p "SERVICE <http://evil/>" }', "select", False),
     ("SELECT * WHERE { ?s ex:service ?o }", "select", False),
     ("SELECT * WHERE { SERVICE <http://127.0.0.1/sparql> { ?s ?p ?o } }", "select", True),
+    ("SELECT * WHERE { {} .SERVICE <http://127.0.0.1:9/x> { ?s ?p ?o } }", "select", True),
+    ("SELECT * WHERE { \\u0053ERVICE SILENT <http://127.0.0.1:9/x> { ?s ?p ?o } }", "select", True),
+    ("ASK { ?s ?p ?o FILTER EXISTS { SERVICE ?endpoint { ?a ?b ?c } } }", "ask", True),
+    ("SELECT * { { SELECT * { OPTIONAL { SERVICE <http://a/> { ?x ?y ?z } } } } }", "select", True),
     ("BASE <http://x/> PREFIX : <http://y#> INSERT DATA { <a> <b> <c> }", "insert", False),
     ("LOAD <http://example.org/data.ttl>", "load", False),
 ])
 def test_query_form_and_service_ignore_strings_iris_and_comments(text, form, service) -> None:
+    """SERVICE is found in the algebra, wherever it hides (issue 14: `{} .SERVICE` passed a text pattern)."""
     assert query_form(text) == form
-    assert uses_service(text) is service
+    assert federated(text) is service
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml", "tsv"])

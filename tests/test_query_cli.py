@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import doctest
 import json
 import re
+import resource
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -103,3 +107,47 @@ def test_max_rows_refuses_a_larger_answer_and_passes_a_smaller_one(engine: str, 
     assert not out.exists()  # nothing half-written
     big = run("coordination-pairs", *ON_FIXTURE, "--engine", engine, "--max-rows", "10000", "-f", "csv")
     assert big.exit_code == 0 and len(big.output.strip().splitlines()) > 2, big.output
+
+
+# --- streaming and column order (issue 14, items 12 and 20) --------------------------------------------
+
+CROSS = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # a billion rows on the fixture
+
+
+def _two_gigabytes() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+
+@pytest.mark.parametrize(("fmt", "query"), [(fmt, CROSS) for fmt in ("csv", "tsv", "json", "xml", "table")] + [
+    ("ntriples", "CONSTRUCT { ?a ?b ?f } WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")])
+def test_rows_stream_to_a_reader_that_leaves_after_64_kib(fmt, query) -> None:
+    """Item 12: every row was held in memory before the first was written (a cross join piped to `head` ran
+    out of memory), and a reader leaving after 64 KiB gave exit 0 with rows silently dropped. Within a
+    2 GB address space the billion-row answer must stream, and the writer must end with 141."""
+    proc = subprocess.Popen([sys.executable, "-m", "phoihop.cli", "-q", "query", "-", *ON_FIXTURE, "--format", fmt],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            preexec_fn=_two_gigabytes)
+    proc.stdin.write(query.encode())
+    proc.stdin.close()
+    first = proc.stdout.read(65536)
+    proc.stdout.close()
+    assert proc.wait(120) == 141, proc.stderr.read().decode()
+    assert len(first) == 65536 and proc.stderr.read() == b""
+
+
+@pytest.mark.parametrize("engine", ["oxigraph", "rdflib"])
+def test_select_star_columns_come_in_the_order_of_the_query(engine) -> None:
+    """Item 20: the two engines gave SELECT * columns in two different orders, neither the query's."""
+    result = run("-", *ON_FIXTURE, "--engine", engine, "--format", "csv",
+                 input="SELECT * WHERE { ?source a ?type ; ?predicate ?object } LIMIT 1")
+    assert result.output.splitlines()[0] == "source,type,predicate,object"
+
+
+def test_the_example_of_phoihop_open_runs(monkeypatch) -> None:
+    """Item 20: `help(phoihop.open)` showed an example that raised (a parameter the query does not have)."""
+    import phoihop
+    from phoihop import release
+
+    monkeypatch.setattr(release, "built_graph_files", lambda verify=False: [DATASET])
+    outcome = doctest.DocTestRunner().run(doctest.DocTestFinder().find(phoihop.open, "open")[0])
+    assert outcome.attempted >= 3 and outcome.failed == 0

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from phoihop.cli import cli
-from phoihop.query import with_prologue
+from phoihop.remote import with_prologue
 
 DATASET = Path(__file__).parent / "fixtures" / "graph" / "dataset"
 

@@ -20,7 +20,8 @@ import pytest
 from phoihop.build import build
 from phoihop.infer import infer
 from phoihop.namespaces import ID, PH
-from phoihop.query import OxigraphBackend, Phoihop, list_queries, load_store, open_graph
+from phoihop.query import OxigraphBackend, Phoihop, list_queries, open_graph
+from phoihop.store import load_files
 
 FIXTURES = Path(__file__).parent / "fixtures"
 RESEARCH = [FIXTURES / "graph" / "dataset" / "ontology.ttl", FIXTURES / "queries" / "research.ttl"]
@@ -74,7 +75,7 @@ def test_every_research_query_has_a_case_with_rows() -> None:
 
 def test_the_research_fixture_is_a_good_graph() -> None:
     """No check query fires on it, after the build's inference: the fixture is a coherent graph."""
-    store = load_store(RESEARCH)
+    store = load_files(RESEARCH, sources=True)
     infer(store)
     graph = Phoihop(OxigraphBackend(store))
     checks = [q.name for q in list_queries() if q.name.startswith("checks/")]
@@ -118,12 +119,12 @@ def test_the_2025_reform_shows_in_the_bodies_as_of_a_date(curated) -> None:
 def synthetic(tmp_path_factory) -> Phoihop:
     """12k synthetic triples loaded and inferred as the build does (phoihop synth writes statuses, reported
     results, concurrent posts, validity intervals and the 2025 change events for these queries)."""
-    from phoihop.build import load_sources
+    from phoihop.store import load_files
     from phoihop.synth import synth
 
     path = tmp_path_factory.mktemp("synth") / "synth-12k.nq"
     synth("12k", path, seed=1)
-    store = load_sources([path])
+    store = load_files([path], sources=True)
     infer(store)
     return Phoihop(OxigraphBackend(store))
 

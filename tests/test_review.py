@@ -40,7 +40,7 @@ SIGNING = "event/2021-03-15/hoi-nghi-ky-ket"
 
 
 def make_review(form: str, text: Path = TEXT, threshold: float = 0.6) -> rv.Review:
-    store = rv.load_store([FIXTURES / form])
+    store = rv.review_store([FIXTURES / form])
     [source] = rv.sources(store)
     content, sha = rv.read_text(text)
     return rv.collect(store, source, content, text.name, sha, threshold)
@@ -59,7 +59,7 @@ def fact(review: rv.Review, tail: str) -> rv.Fact:
 
 def test_both_evidence_forms_give_the_same_spans() -> None:
     def spans(form: str) -> list[tuple]:
-        store = rv.load_store([FIXTURES / form])
+        store = rv.review_store([FIXTURES / form])
         return [(s.node, s.start, s.end, s.confidence) for s in rv.evidence(store, rv.sources(store)[0].iri)]
 
     legacy, annotation = spans("legacy.ttl"), spans("annotation.ttl")
@@ -67,7 +67,7 @@ def test_both_evidence_forms_give_the_same_spans() -> None:
 
 
 def test_quote_selectors_are_read_and_match_the_text() -> None:
-    store = rv.load_store([FIXTURES / "annotation.ttl"])
+    store = rv.review_store([FIXTURES / "annotation.ttl"])
     text, _ = rv.read_text(TEXT)
     spans = rv.evidence(store, rv.sources(store)[0].iri)
     assert all(s.exact == text[s.start:s.end] for s in spans)
@@ -75,7 +75,7 @@ def test_quote_selectors_are_read_and_match_the_text() -> None:
 
 
 def test_legacy_evidence_has_no_quotes() -> None:
-    store = rv.load_store([FIXTURES / "legacy.ttl"])
+    store = rv.review_store([FIXTURES / "legacy.ttl"])
     assert all(s.exact is None for s in rv.evidence(store, rv.sources(store)[0].iri))
 
 
@@ -126,7 +126,7 @@ def test_kinds_follow_the_ontology(tmp_path) -> None:
              "<urn:s> a ph:SourceDocument ."]
     lines += [f"<urn:n{n}> a {cls} ; prov:wasDerivedFrom <urn:s> ." for n, (cls, _) in enumerate(KINDS)]
     (tmp_path / "kinds.ttl").write_text("\n".join(lines), encoding="utf-8")
-    store = rv.load_store([tmp_path / "kinds.ttl"])
+    store = rv.review_store([tmp_path / "kinds.ttl"])
     found = rv.kinds_of(store, rv.sources(store)[0].iri)
     assert {key: kind for key, (_, kind) in found.items()} == {f"urn:n{n}": kind for n, (_, kind) in enumerate(KINDS)}
 
@@ -332,7 +332,7 @@ def two_sources(tmp_path: Path) -> Path:
 
 def test_several_sources_are_told_apart_by_the_text(tmp_path) -> None:
     inputs = [FIXTURES / "legacy.ttl", two_sources(tmp_path)]
-    store = rv.load_store(inputs)
+    store = rv.review_store(inputs)
     found = rv.sources(store)
     assert rv.choose_source(found, inputs, TEXT, None).file == TEXT.name
     renamed = tmp_path / "renamed.txt"
@@ -345,7 +345,7 @@ def test_several_sources_are_told_apart_by_the_text(tmp_path) -> None:
 
 
 def test_the_text_is_found_beside_the_graph(tmp_path) -> None:
-    store = rv.load_store([FIXTURES / "legacy.ttl"])
+    store = rv.review_store([FIXTURES / "legacy.ttl"])
     [source] = rv.sources(store)
     assert rv.locate_text(source, [FIXTURES / "legacy.ttl"], cwd=tmp_path) == TEXT
     with pytest.raises(UsageError, match="cannot find the source text 'quang-tri-chuong-trinh.txt'"):
@@ -401,7 +401,7 @@ def test_review_of_ingest_output_marks_every_span_it_states(tmp_path) -> None:
     graph = tmp_path / "ben-tre.ttl"
     ingest_files([text], graph)
     result = rv.review([graph], text, tmp_path / "page.html")
-    store = rv.load_store([graph])
+    store = rv.review_store([graph])
     stated = rv.evidence(store, rv.sources(store)[0].iri)
     assert result.spans == len(stated) > 10 and result.problems == []
     page = Pieces()

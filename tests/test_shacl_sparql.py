@@ -19,11 +19,10 @@ import pytest
 import rdflib
 from rdflib.namespace import RDF, SH
 
-from phoihop.build import load_sources
 from phoihop.infer import infer
 from phoihop.resources import ontology_dir
 from phoihop.shacl_sparql import UnsupportedShape, compile_shapes, validate_store
-from phoihop.store import to_rdflib
+from phoihop.store import load_files, to_rdflib
 from phoihop.synth import synth
 from phoihop.validate import load_shapes
 
@@ -129,7 +128,7 @@ def test_same_results_on_every_core_constraint_kind():
 def test_same_results_on_a_damaged_12k_synthetic_graph(tmp_path: Path):
     path = tmp_path / "synth-12k.nt"
     synth("12k", path)
-    store = load_sources([path])
+    store = load_files([path], sources=True)
     infer(store)
     store.update((HERE / "corrupt.ru").read_text(encoding="utf-8"))
     expected, got = compare(store, project_shapes())

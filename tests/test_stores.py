@@ -18,8 +18,9 @@ from pathlib import Path
 import pytest
 
 from phoihop.push import push
-from phoihop.query import EndpointBackend, Phoihop, list_queries, load_store, open_graph
+from phoihop.query import EndpointBackend, Phoihop, list_queries, open_graph
 from phoihop.results import same_answer
+from phoihop.store import load_files
 
 ROOT = Path(__file__).resolve().parents[1]
 DATASET = ROOT / "tests" / "fixtures" / "graph" / "dataset"
@@ -104,4 +105,4 @@ def test_store_answers_like_the_embedded_store_on_the_built_graph(query, store, 
 def test_the_pushed_fixture_is_complete(store, on_fixture) -> None:
     remote, _ = on_fixture
     answer = remote.run_text("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
-    assert int(answer.rows[0][0].value) == len(load_store([DATASET]))
+    assert int(answer.rows[0][0].value) == len(load_files([DATASET]))

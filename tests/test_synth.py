@@ -8,11 +8,11 @@ import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
-from phoihop.build import load_sources
 from phoihop.cli import cli
 from phoihop.errors import UsageError
 from phoihop.infer import infer
 from phoihop.shacl_sparql import validate_store
+from phoihop.store import load_files
 from phoihop.synth import parse_size, synth
 from phoihop.validate import run_checks
 
@@ -68,7 +68,7 @@ def test_turtle_output_holds_the_same_triples(graph_12k: Path, tmp_path: Path):
 
 
 def test_12k_graph_conforms_to_the_shapes_and_the_checks(graph_12k: Path):
-    store = load_sources([graph_12k])  # with the ontology, schemes and gazetteer, as the build loads data
+    store = load_files([graph_12k], sources=True)  # with the ontology, schemes and gazetteer, as the build loads data
     infer(store)
     report = validate_store(store)
     assert report.conforms, report.to_text(limit=20)

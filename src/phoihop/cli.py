@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import math
 import os
 import signal
 import sys
@@ -59,6 +60,53 @@ def cli(verbose: int, quiet: bool) -> None:
     level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose + 1, 2)]
     logging.basicConfig(level=level, format="%(message)s", stream=sys.stderr, force=True)
     logging.getLogger("httpx").setLevel(max(level, logging.WARNING))  # one line per HTTP request is noise
+    rdflib_term = logging.getLogger("rdflib.term")
+    if not any(isinstance(f, OneLineLiteralWarning) for f in rdflib_term.filters):
+        rdflib_term.addFilter(OneLineLiteralWarning())
+
+
+class OneLineLiteralWarning(logging.Filter):
+    """rdflib logs an ill-typed literal ("2020-02-30"^^xsd:date) with a full traceback each time it meets
+    it; SHACL reports such literals as violations, so stderr gets one line per kind of problem instead."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not record.exc_info or not record.getMessage().startswith("Failed to convert Literal"):
+            return True
+        datatype = str(record.args[0]) if isinstance(record.args, tuple) and record.args else "?"
+        error = record.exc_info[1]
+        record.msg, record.args, record.exc_info, record.exc_text = (
+            "phoihop: warning: a literal of type %s is ill-typed (%s); it is kept as text", (datatype, error),
+            None, None)
+        key = f"{datatype}:{error}"
+        if key in self.seen:
+            return False
+        self.seen.add(key)
+        return True
+
+
+class Seconds(click.ParamType):
+    """A positive, finite number of seconds: NaN, infinity, zero and less are usage errors (exit 2)."""
+
+    name = "seconds"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, float):
+            seconds = value
+        else:
+            try:
+                seconds = float(value)
+            except ValueError:
+                self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        if not 0 < seconds < math.inf:
+            self.fail(f"{value!r} is not a positive number of seconds", param, ctx)
+        return seconds
+
+
+SECONDS = Seconds()
 
 
 # --- build ---
@@ -94,23 +142,31 @@ def build(data: tuple[Path, ...], out_dir: Path, no_validate: bool, shacl_engine
 # --- validate ---
 @cli.command()
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--base", "bases", multiple=True, type=click.Path(path_type=Path),
+              help="A graph the files extend (refer to), validated with them, e.g. dist/phoihop.trig.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "turtle"]), default="text", show_default=True)
+@click.option("--shacl-engine", type=click.Choice(["sparql", "pyshacl"]), default="sparql", show_default=True,
+              help="SHACL compiled to SPARQL on the store, or pySHACL (the slower reference).")
 @click.option("--owl", is_flag=True, help="Also check OWL consistency with HermiT (needs Java).")
-def validate(files: tuple[Path, ...], fmt: str, owl: bool) -> None:
-    """SHACL-validate the built graph (dist/phoihop.ttl) or the given data files.
+def validate(files: tuple[Path, ...], bases: tuple[Path, ...], fmt: str, shacl_engine: str, owl: bool) -> None:
+    """Validate the built graph, or data files, with the SHACL shapes and the check queries.
 
+    Files are read as the build reads data (ontology, gazetteer, inference); a file that
+    refers to actors or instruments of other files is validated with them (--base).
     Exit 0 conforms, 1 violations, 2 unreadable input.
 
     \b
     Example:
       phoihop validate
-      phoihop validate data/001_f716503169c28a2f.ttl --format json
+      phoihop validate data/ --owl
+      phoihop validate new.ttl --base dist/phoihop.trig --format json
     """
-    from .validate import render, validate_report
+    from .validate import render as render_verdict
+    from .validate import validate_command
 
-    report = validate_report(list(files), owl=owl)
-    click.echo(render(report, fmt))
-    if not report.conforms:
+    verdict = validate_command(list(files), list(bases), owl=owl, engine=shacl_engine)
+    click.echo(render_verdict(verdict, fmt))
+    if not verdict.conforms:
         raise SystemExit(1)
 
 
@@ -181,7 +237,7 @@ def ingest_cmd(files: tuple[str, ...], out: str, base: Path | None, max_mb: int,
 @click.option("--engine", type=click.Choice(["oxigraph", "rdflib"]), default="oxigraph", show_default=True)
 @click.option("-g", "--graph", "graphs", multiple=True, type=click.Path(path_type=Path),
               help="RDF files or folders to query (default: dist/phoihop.trig).")
-@click.option("--timeout", type=float, metavar="SECONDS", help="Give up after this long (exit 2).")
+@click.option("--timeout", type=SECONDS, metavar="SECONDS", help="Give up after this long (exit 2).")
 @click.option("--max-rows", type=click.IntRange(min=1), metavar="N",
               help="Refuse (exit 2) an answer with more rows or triples than this, instead of printing it.")
 @click.option("-o", "--out", default="-", show_default=True, help="Write the results here.")
@@ -209,14 +265,16 @@ def query_cmd(target: str | None, params: tuple[str, ...], fmt: str | None, list
 # --- serve ---
 @cli.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=7878, show_default=True, type=int)
+@click.option("--port", default=7878, show_default=True, type=click.IntRange(1, 65535))
 @click.option("-g", "--graph", "graphs", multiple=True, type=click.Path(path_type=Path),
               help="RDF files or folders to serve (default: dist/phoihop.trig).")
-@click.option("--timeout", default=10.0, show_default=True, type=float, help="Seconds one query may run.")
-@click.option("--max-rows", default=10_000, show_default=True, type=int, help="Largest result served.")
-@click.option("--max-query-chars", default=20_000, show_default=True, type=int,
+@click.option("--timeout", default=10.0, show_default=True, type=SECONDS, help="Seconds one query may run.")
+@click.option("--max-rows", default=10_000, show_default=True, type=click.IntRange(min=1),
+              help="Largest result served.")
+@click.option("--max-query-chars", default=20_000, show_default=True, type=click.IntRange(min=1),
               help="Longest query accepted.")
-@click.option("--workers", default=2, show_default=True, type=int, help="Queries run at once (processes).")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1),
+              help="Queries run at once (processes).")
 def serve_cmd(host: str, port: int, graphs: tuple[Path, ...], timeout: float, max_rows: int,
               max_query_chars: int, workers: int) -> None:
     """Serve the graph as a read-only SPARQL 1.1 endpoint at /sparql, with a query page at /.
@@ -238,28 +296,38 @@ def serve_cmd(host: str, port: int, graphs: tuple[Path, ...], timeout: float, ma
 @click.option("--endpoint", required=True, metavar="URL",
               help="Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store (Oxigraph) or "
                    "http://127.0.0.1:8890/sparql-graph-crud-auth (Virtuoso).")
+@click.option("--update-endpoint", metavar="URL",
+              help="The store's SPARQL Update URL (Oxigraph: .../update): the staged graphs are then swapped "
+                   "in by one update request instead of a second upload.")
 @click.option("--graph", metavar="IRI", help="Push only this named graph (or put a triples file into it).")
+@click.option("--prune/--no-prune", default=True, show_default=True,
+              help="Remove graphs an earlier push wrote that this build no longer has.")
 @click.option("--user", help="User name when the store asks for one (Basic or Digest).")
 @click.option("--password", help="Password for --user.")
-@click.option("--timeout", default=300.0, show_default=True, type=float, help="Seconds per graph.")
+@click.option("--timeout", default=300.0, show_default=True, type=SECONDS, help="Seconds per request.")
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
-def push_cmd(endpoint: str, graph: str | None, user: str | None, password: str | None, timeout: float,
-             files: tuple[Path, ...]) -> None:
-    """Replace each named graph in a triple store with the built graph (SPARQL 1.1 Graph Store Protocol).
+def push_cmd(endpoint: str, update_endpoint: str | None, graph: str | None, prune: bool, user: str | None,
+             password: str | None, timeout: float, files: tuple[Path, ...]) -> None:
+    """Replace the graphs in a triple store with the built graph (SPARQL 1.1 Graph Store Protocol).
 
-    Exit 3 with the server's message when the store refuses.
+    Every graph is staged under a temporary name first: when the store refuses one, nothing
+    changes. Prints what changed, graph by graph. Exit 3 with the server's message when the
+    store fails.
 
     \b
     Example:
-      phoihop push --endpoint http://127.0.0.1:7878/store
+      phoihop push --endpoint http://127.0.0.1:7878/store --update-endpoint http://127.0.0.1:7878/update
       phoihop push --endpoint http://127.0.0.1:8890/sparql-graph-crud-auth --user dba --password dba
       phoihop push --endpoint http://127.0.0.1:7878/store --graph id:graph/common
     """
     from .push import push
 
-    pushed = push(endpoint, list(files) or None, graph=graph, user=user, password=password, timeout=timeout)
+    pushed = push(endpoint, list(files) or None, graph=graph, user=user, password=password, timeout=timeout,
+                  update=update_endpoint, prune=prune)
     for item in pushed:
-        click.echo(f"{item.triples:8d}  {item.graph}  (HTTP {item.status}, {item.seconds:.2f} s)", err=True)
+        click.echo(f"{item.triples:8d}  {item.graph}  {item.change}", err=True)
+    changes = {c: sum(1 for p in pushed if p.change == c) for c in ("replaced", "created", "removed")}
+    click.echo(", ".join(f"{n} {c}" for c, n in changes.items()), err=True)
 
 
 # --- review ---
@@ -328,8 +396,9 @@ def export_command(graphs, formats, out_dir, inputs, topic, year, level, with_me
     """
     from .export import export, format_top
     from .network import Filters
+    from .release import built_graph_files
 
-    result = export(list(inputs) or [Path("dist/phoihop.trig")], graphs, formats, out_dir,
+    result = export(list(inputs) or built_graph_files(), graphs, formats, out_dir,
                     Filters(topic=topic, year=year, level=level), with_metrics, ontology_doc)
     for name, rows in result.metrics.items():
         click.echo(format_top(name, rows))

@@ -179,9 +179,7 @@ def evaluate(gold_path: str | Path, graphs: list[str | Path], only: set[str] | N
     if not isinstance(gold, dict) or not any(isinstance(gold.get(k), list) for k in _GOLD_KEYS):
         raise InputError(f"not a gold annotation file: expected one JSON object with lists under "
                          f"{', '.join(_GOLD_KEYS)}", path=gold_path)
-    from .store import expand_inputs
-
-    view = GraphView(load_files(expand_inputs(graphs)))
+    view = GraphView(load_files(graphs))
     try:
         return score(gold, view, only)
     except (KeyError, TypeError, AttributeError) as err:  # an item without its name, a string for a list

@@ -24,7 +24,7 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import FOAF, RDF, SKOS, XSD
 
-from .atomic import atomic_write
+from .atomic import atomic_write, check_not_input
 from .errors import InputError, UsageError
 from .extract import Actor, Commitment, Event, Extraction, Instrument, Metadata, Person, extract
 from .extract.lexicon import lexicon
@@ -32,7 +32,7 @@ from .gazetteer import interval
 from .iris import person_iri, slug, source_iri
 from .namespaces import DCT, ELI, ID, OA, ORG, PH, PROV, bind_all
 from .normalize import DEFAULT_MAX_BYTES, Normalized, decode_bytes, fold, normalize_aligned, read_text_file
-from .store import load_files, to_rdflib
+from .store import expand_inputs, load_files, to_rdflib
 from .webpage import HTML_FORMAT, is_html, main_text
 
 log = logging.getLogger("phoihop.ingest")
@@ -565,6 +565,7 @@ def ingest_files(paths: Iterable[str | Path], output: str | Path = "-", base_pat
     clashes = [n for n, ps in names.items() if len(ps) > 1]
     if clashes:
         raise UsageError(f"two inputs share the file name {clashes[0]!r}: source IRIs would collide")
+    check_not_input(output, [*paths, *(expand_inputs([base_path]) if base_path else [])])
     base = load_base(base_path) if base_path else None
     index = BaseIndex.of(base)
     out = Graph()

@@ -33,7 +33,7 @@ import pyoxigraph as ox
 from .errors import InputError, UsageError
 from .namespaces import ID, PH
 from .resources import queries_dir
-from .store import expand_inputs, load_files
+from .store import load_files
 
 log = logging.getLogger("phoihop.network")
 
@@ -132,13 +132,9 @@ def _run(store: ox.Store, name: str, text: str) -> list[dict]:
 def load(inputs: Iterable[str | Path]) -> ox.Store:
     """The built graph (TriG or Turtle files, or folders of them) in an in-memory store, ready for export."""
     inputs = list(inputs)
-    for path in inputs:
-        if not Path(path).exists():
-            raise InputError("no such file or folder (run `phoihop build` first, or pass --input)", path=path)
-    files = expand_inputs(inputs)
-    if not files:
+    if not inputs:
         raise InputError("no RDF input files")
-    return load_files(files)
+    return load_files(inputs)
 
 
 # --- nodes ------------------------------------------------------------------------------------------------

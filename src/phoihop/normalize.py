@@ -10,7 +10,11 @@ glued by lost line-wrap spaces (`địnhsố`, `TổngLiên`), spaces inside doc
 from __future__ import annotations
 
 import codecs
+import errno
+import os
 import re
+import select
+import stat
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -75,7 +79,7 @@ def decode_bytes(data: bytes, name: str, max_bytes: int = DEFAULT_MAX_BYTES) -> 
 
 def _decode(data: bytes, name: str) -> str:
     if data.startswith(codecs.BOM_UTF8):
-        return _strict(data[3:], "utf-8", name)
+        return _strict(data, "utf-8", name, skip=3)
     if data.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
         return _strict(data, "utf-32", name)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -90,8 +94,9 @@ def _decode(data: bytes, name: str) -> str:
         raise InputError("file contains NUL bytes: it is binary, not text", path=name)
     try:
         return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as err:
+        if _mostly_utf8(data):  # a damaged UTF-8 file, not another encoding: say where, not "convert it"
+            raise _damaged(data, err, "utf-8", name) from None
     try:
         text = data.decode("cp1258")
     except UnicodeDecodeError as err:
@@ -102,45 +107,98 @@ def _decode(data: bytes, name: str) -> str:
     return text
 
 
-def _strict(data: bytes, encoding: str, name: str) -> str:
+def _mostly_utf8(data: bytes) -> bool:
+    """Whether bytes that are not valid UTF-8 are still UTF-8 text with a few bad bytes: more valid
+    multi-byte characters than broken sequences. Windows-1258 or TCVN3 text read as UTF-8 gives almost no
+    valid multi-byte character, Vietnamese UTF-8 gives one in most words."""
+    text = data.decode("utf-8", errors="replace")
+    broken = text.count("\ufffd")
+    valid = sum(1 for ch in text if ord(ch) > 0x7F) - broken
+    return valid > broken
+
+
+def _damaged(data: bytes, err: UnicodeDecodeError, encoding: str, name: str, skip: int = 0) -> InputError:
+    """Where a byte sequence breaks: byte offset in the file, and line and column in the text before it."""
+    offset = skip + err.start
+    before = data[skip:offset].decode(encoding, errors="replace")
+    line = before.count("\n") + 1
+    column = len(before) - (before.rfind("\n") + 1) + 1
+    what = "a truncated character" if "unexpected end" in err.reason or "continuation" in err.reason else \
+        f"byte 0x{data[offset]:02x}, which is not {encoding}"
+    return InputError(f"bad {encoding} at byte offset {offset}: {what}; the rest of the file is {encoding}, so "
+                      "the file is damaged there (re-save or fix that character; converting the encoding "
+                      "would garble it)", path=name, line=line, column=column)
+
+
+def _strict(data: bytes, encoding: str, name: str, skip: int = 0) -> str:
     try:
-        return data.decode(encoding)
+        return data[skip:].decode(encoding)
     except UnicodeDecodeError as err:
-        raise InputError(f"bad {encoding} byte sequence at offset {err.start}: the file is damaged",
-                         path=name) from None
+        raise _damaged(data, err, encoding, name, skip) from None
 
 
 def _refuse_legacy(text: str, name: str) -> None:
-    sample = text[:20000]
-    viet = len(_VIET_HINT.findall(sample))
-    tcvn, vni = len(_TCVN3_HINT.findall(sample)), len(_VNI_HINT.findall(sample))
-    words = max(1, len(sample.split()))
-    if tcvn > words // 10 and tcvn > viet:
+    """TCVN3 and VNI text decoded as Windows-1258 shows their letters as Latin-1 symbols. The whole text
+    is judged, by the words that hold any non-ASCII character: a long ASCII part (a table of contents, a
+    list of links) cannot hide a legacy-encoded body."""
+    viet = len(_VIET_HINT.findall(text))
+    tcvn, vni = len(_TCVN3_HINT.findall(text)), len(_VNI_HINT.findall(text))
+    words = max(1, sum(1 for word in text.split() if not word.isascii()))
+    if tcvn > words // 4 and tcvn > viet:
         raise InputError("text looks TCVN3 (ABC font encoding); convert it to Unicode (UTF-8) first, "
                          "e.g. with UniKey's converter", path=name)
-    if vni > words // 8 and vni > viet:
+    if vni > words // 4 and vni > viet:
         raise InputError("text looks VNI-encoded (VNI font encoding); convert it to Unicode (UTF-8) "
                          "first, e.g. with UniKey's converter", path=name)
 
 
+FIFO_WAIT_SECONDS = 30.0  # how long a FIFO may stay silent before ingest gives up (no writer, most likely)
+
+
 def read_text_file(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, bytes]:
-    """Read and decode a file; returns (NFC text, raw bytes) so callers can hash the bytes."""
+    """Read and decode a file; returns (NFC text, raw bytes) so callers can hash the bytes.
+
+    At most `max_bytes` + 1 bytes are read from anything, so /dev/zero or an endless pipe is refused as too
+    large instead of filling memory, and a FIFO that no process writes to is given up after
+    FIFO_WAIT_SECONDS instead of waiting for ever."""
     p = Path(path)
     try:
-        size = p.stat().st_size
+        mode = os.stat(p).st_mode
+        if stat.S_ISDIR(mode):
+            raise InputError("is a directory, not a text file", path=p)
+        size = os.stat(p).st_size if stat.S_ISREG(mode) else 0
         if size > max_bytes:
             raise InputError(f"file is {size / 1048576:.1f} MB, over the {max_bytes / 1048576:.0f} MB "
                              "limit (set a higher limit if this is really one document)", path=p)
-        data = p.read_bytes()
-    except IsADirectoryError:
-        raise InputError("is a directory, not a text file", path=p) from None
+        data = _read_fifo(p, max_bytes) if stat.S_ISFIFO(mode) else _read_at_most(p, max_bytes)
     except FileNotFoundError:
         raise InputError("no such file", path=p) from None
     except PermissionError:
         raise InputError("permission denied", path=p) from None
     except OSError as err:
-        raise InputError(f"cannot read: {err.strerror or err}", path=p) from None
+        reason = "a loop of symbolic links" if err.errno == errno.ELOOP else f"cannot read: {err.strerror or err}"
+        raise InputError(reason, path=p) from None
     return decode_bytes(data, str(path), max_bytes), data
+
+
+def _read_at_most(path: Path, max_bytes: int) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read(max_bytes + 1)
+
+
+def _read_fifo(path: Path, max_bytes: int) -> bytes:
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # opening a FIFO for reading blocks until a writer comes
+    try:
+        poll = select.poll()
+        poll.register(fd, select.POLLIN)
+        if not poll.poll(FIFO_WAIT_SECONDS * 1000):
+            raise InputError(f"nothing came through this FIFO in {FIFO_WAIT_SECONDS:g} s (is anything writing "
+                             "to it?)", path=path)
+        os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            return handle.read(max_bytes + 1)
+    finally:
+        os.close(fd)
 
 
 # ------------------------------------------------------------------------------------------ normalising

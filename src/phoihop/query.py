@@ -15,65 +15,39 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
+import time
 import warnings
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
-from urllib.parse import urlsplit
+from typing import IO, Any, TypeVar
 
 import pyoxigraph as ox
 
-from .errors import InputError, QueryTimeout, StoreError, UsageError
-from .resources import project_root, queries_dir
-from .results import (
-    FORMATS,
-    XSD,
-    Results,
-    ResultTooLarge,
-    results_from_json,
-    results_from_ox,
+from .atomic import atomic_write, check_not_input
+from .errors import InputError, StoreError, UsageError
+from .release import built_graph_files, load_graph
+from .remote import EndpointBackend
+from .resources import queries_dir
+from .results import FORMATS, XSD, Answer, Engine, Results, answer_from_ox, write
+from .sparql import (
+    UPDATE_FORMS,
+    check_limits,
+    code_only,
+    expand_iri,
+    parse_error,
+    query_form,
+    run_deep,
+    star_order,
 )
-from .store import PREFIX_MAP, expand_inputs, load_file, to_ox_term, to_rdflib_term
+from .store import PREFIX_MAP, expand_inputs, to_ox_term, to_rdflib_term
 
 log = logging.getLogger("phoihop.query")
 
-# --- lexical scanning: strings, IRIs and comments hide keywords, so blank them out first ----------------
-
-_LEXICAL = re.compile(
-    r"""(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)"""
-    r'''|(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""'''
-    r"""|'''(?:[^'\\]|\\.|'(?!''))*'''"""
-    r'''|"(?:[^"\\\n]|\\.)*"'''
-    r"""|'(?:[^'\\\n]|\\.)*')"""
-    r"""|(?P<comment>\#[^\n]*)""",
-    re.S)
-_PROLOGUE = re.compile(r"\A(?:\s+|PREFIX\s+[^\s:]*:|BASE\b)*", re.I)
-_FIRST_WORD = re.compile(r"[A-Za-z]+")
-QUERY_FORMS = {"select", "construct", "ask", "describe"}
-UPDATE_FORMS = {"insert", "delete", "load", "clear", "drop", "create", "add", "move", "copy", "with"}
 _ORDER_BY = re.compile(r"\bORDER\s+BY\b", re.I)
-_SERVICE = re.compile(r"(?<![\w:.\-])SERVICE(?![\w:\-])", re.I)
-
-
-def code_only(text: str) -> str:
-    """The query with IRIs, string literals and comments blanked, so keywords can be found safely."""
-    return _LEXICAL.sub(lambda m: " " * len(m.group(0)) if m.group("comment") is None else "", text)
-
-
-def query_form(text: str) -> str:
-    """'select', 'construct', 'ask', 'describe', an update keyword ('insert', 'load', ...) or ''."""
-    code = code_only(text)
-    word = _FIRST_WORD.match(code, _PROLOGUE.match(code).end())
-    return word.group(0).lower() if word else ""
-
-
-def uses_service(text: str) -> bool:
-    """Whether the query federates to another endpoint (SERVICE), which a public endpoint must refuse."""
-    return bool(_SERVICE.search(code_only(text)))
+T = TypeVar("T")
 
 
 # --- named queries and their headers ------------------------------------------------------------------
@@ -165,22 +139,7 @@ def find_query(name_or_text: str, folder: Path | None = None) -> NamedQuery:
 
 # --- parameters: typed, escaped terms replacing the value list of `VALUES ?name { ... }` ----------------
 
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
-_BAD_IRI_CHARS = re.compile(r'[<>"{}|^`\\\x00-\x20]')
 _STRING_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
-
-def expand_iri(value: str) -> str:
-    """A full IRI from `<iri>`, an IRI, or a prefixed name with a phoihop prefix (`id:actor/...`)."""
-    value = value.strip()
-    if value.startswith("<") and value.endswith(">"):
-        value = value[1:-1]
-    prefix, sep, local = value.partition(":")
-    if sep and prefix in PREFIX_MAP and not local.startswith("//"):
-        value = PREFIX_MAP[prefix] + local
-    if not _SCHEME.match(value) or _BAD_IRI_CHARS.search(value):
-        raise UsageError(f"not an IRI: {value!r}")
-    return value
 
 
 def sparql_term(value: Any, type_: str) -> str:
@@ -248,59 +207,29 @@ def parse_params(pairs: Iterable[str]) -> dict[str, str]:
     return params
 
 
-# --- backends -----------------------------------------------------------------------------------------
-
-_OX_ERROR = re.compile(r"error at (\d+):(\d+): (.*)", re.S)
+# --- engines ------------------------------------------------------------------------------------------
 
 
-def syntax_error(err: Exception, source: str) -> InputError:
-    """A parser message as an InputError naming the query and, when known, its line and column."""
-    message = str(getattr(err, "msg", None) or err)
-    match = _OX_ERROR.search(message)
-    if match:
-        return InputError(f"query does not parse: {_one_line(match.group(3))}", path=source,
-                          line=int(match.group(1)), column=int(match.group(2)))
-    return InputError(f"query does not parse: {_one_line(message)}", path=source)
-
-
-def _one_line(message: str, width: int = 200) -> str:
-    """A parser message on one short line: the parser lists every token it expected, Unicode ranges too."""
-    message = " ".join(message.split())
-    return message if len(message) <= width else message[: width - 1] + "…"
-
-
-
-def with_prologue(text: str) -> str:
-    """The query with PREFIX lines for the phoihop prefixes it uses but does not declare.
-
-    The embedded engines take the prefixes as an argument (so error positions stay right); a remote
-    endpoint only sees text.
-    """
-    declared = {m.group(1) for m in re.finditer(r"(?i)\bPREFIX\s+([\w-]*):", text)}
-    missing = [p for p in PREFIX_MAP if p not in declared and re.search(rf"(?<![\w<]){re.escape(p)}:", text)]
-    return "".join(f"PREFIX {p}: <{PREFIX_MAP[p]}>\n" for p in missing) + text
-
-
-class OxigraphBackend:
+class OxigraphBackend(Engine):
     """The embedded pyoxigraph store; the default graph is the union of every graph, as in the build."""
 
     name = "oxigraph"
 
-    def __init__(self, store: ox.Store, max_rows: int | None = None):
+    def __init__(self, store: ox.Store):
         self.store = store
-        self.max_rows = max_rows  # read no further than this: a huge answer is refused, not held in memory
 
-    def run(self, text: str, source: str) -> Results:
+    def stream(self, text: str, source: str) -> Answer:
+        """The answer, read lazily: rows are produced as the caller iterates."""
         try:
             answer = self.store.query(text, use_default_graph_as_union=True, prefixes=PREFIX_MAP)
-            return results_from_ox(answer, query_form(text), self.max_rows)
         except SyntaxError as err:
-            raise syntax_error(err, source) from None
+            raise parse_error(err, text, source, PREFIX_MAP) from None
         except OSError as err:
             raise StoreError(f"query failed: {err}", path=source) from None
+        return answer_from_ox(answer, query_form(text))
 
 
-class RdflibBackend:
+class RdflibBackend(Engine):
     """rdflib's SPARQL engine over the same quads: the reference the embedded store is checked against."""
 
     name = "rdflib"
@@ -324,7 +253,8 @@ class RdflibBackend:
             quads.append((s, p, o, graph))
         self.dataset.addN(quads)
 
-    def run(self, text: str, source: str) -> Results:
+    def stream(self, text: str, source: str) -> Answer:
+        """rdflib's answer (it evaluates the whole query first)."""
         from pyparsing import ParseException
 
         try:
@@ -339,106 +269,24 @@ class RdflibBackend:
             raise UsageError(f"rdflib cannot run this query: {type(err).__name__}: {err}",
                              path=source) from None
         if answer.type == "ASK":
-            return Results("ask", ["boolean"], [(ox.Literal(bool(answer.askAnswer)),)])
+            return Answer("ask", ["boolean"], iter([(ox.Literal(bool(answer.askAnswer)),)]))
         if answer.type in ("CONSTRUCT", "DESCRIBE"):
-            return Results(answer.type.lower(), ["subject", "predicate", "object"],
-                           [tuple(to_ox_term(t) for t in triple) for triple in rows])
-        variables = [str(v) for v in answer.vars]
-        return Results("select", variables,
-                       [tuple(None if t is None else to_ox_term(t) for t in row) for row in rows])
-
-
-def endpoint_url(url: str) -> str:
-    """The URL of an endpoint or graph store, checked: a typo is for the user to fix (exit 2), not a store
-    that failed (exit 3)."""
-    try:
-        parts = urlsplit(url)
-        usable = parts.scheme.lower() in ("http", "https") and bool(parts.hostname) and parts.port != 0
-    except ValueError:  # a bad port or IPv6 address
-        usable = False
-    if not usable:
-        raise UsageError(f"not an http(s) URL: {url!r} (like http://127.0.0.1:7878/sparql)")
-    return url
-
-
-def server_message(response) -> str:
-    """The error text a SPARQL server sent back, without its HTML dressing."""
-    text = re.sub(r"<[^>]+>", " ", response.text or "")
-    text = re.sub(r"\s+", " ", text).strip()
-    return f"HTTP {response.status_code}: {text[:500] or response.reason_phrase}"
-
-
-class EndpointBackend:
-    """A remote SPARQL 1.1 Protocol endpoint (Oxigraph server, Virtuoso, Fuseki, GraphDB, `phoihop serve`)."""
-
-    name = "endpoint"
-
-    def __init__(self, url: str, timeout: float | None = None, default_graphs: Sequence[str] = ()):
-        self.url = endpoint_url(url)
-        self.timeout = timeout
-        self.default_graphs = list(default_graphs)
-
-    def run(self, text: str, source: str) -> Results:
-        import httpx
-
-        form = query_form(text)
-        graph = form in ("construct", "describe")
-        accept = "application/n-triples, text/turtle;q=0.9" if graph else \
-            "application/sparql-results+json, application/sparql-results+xml;q=0.5"
-        data = {"query": with_prologue(text), "default-graph-uri": self.default_graphs}
-        try:
-            response = httpx.post(self.url, data=data, headers={"Accept": accept},
-                                  timeout=self.timeout if self.timeout else 300.0)
-        except httpx.TimeoutException:
-            raise QueryTimeout(f"no answer from {self.url} within {self.timeout} s", path=source) from None
-        except httpx.HTTPError as err:
-            raise StoreError(f"cannot reach {self.url}: {err}", path=source) from None
-        if 400 <= response.status_code < 500:  # a bad, forbidden or too large query: the request's fault
-            raise InputError(f"the endpoint refused the query: {server_message(response)}", path=source)
-        if response.status_code >= 300:
-            raise StoreError(f"{self.url}: {server_message(response)}", path=source)
-        media = response.headers.get("content-type", "").split(";")[0].strip().lower()
-        try:
-            if graph:
-                rdf_format = ox.RdfFormat.from_media_type(media) or ox.RdfFormat.N_TRIPLES
-                triples = ox.parse(response.content, format=rdf_format)
-                return Results(form, ["subject", "predicate", "object"],
-                               [(t.subject, t.predicate, t.object) for t in triples])
-            if media.endswith("json") or not media:
-                return results_from_json(response.content, form)
-            results_format = ox.QueryResultsFormat.from_media_type(media) or ox.QueryResultsFormat.XML
-            return results_from_ox(ox.parse_query_results(response.content, format=results_format), form)
-        except (SyntaxError, ValueError, KeyError, TypeError) as err:
-            raise StoreError(f"{self.url} sent an unreadable answer ({media}): {err}", path=source) from None
+            return Answer(answer.type.lower(), ["subject", "predicate", "object"],
+                          (tuple(to_ox_term(t) for t in triple) for triple in rows))
+        return Answer("select", [str(v) for v in answer.vars],
+                      (tuple(None if t is None else to_ox_term(t) for t in row) for row in rows))
 
 
 # --- the Python API -------------------------------------------------------------------------------------
 
 
-def default_graph_files() -> list[Path]:
-    """The built graph: dist/phoihop.trig (named graphs) or dist/phoihop.ttl, here or in the project."""
-    for folder in (Path("dist"), project_root() / "dist"):
-        for name in ("phoihop.trig", "phoihop.ttl"):
-            if (folder / name).is_file():
-                return [folder / name]
-    raise InputError("no built graph: run `phoihop build` first, or name the graph files (--graph FILE)",
-                     path="dist/phoihop.trig")
-
-
-def load_store(paths: Sequence[str | Path] | None = None) -> ox.Store:
-    """The given RDF files (or folders), or the built graph, in one pyoxigraph store."""
-    store = ox.Store()
-    for path in expand_inputs(paths) if paths else default_graph_files():
-        load_file(store, path)
-    return store
-
-
 class Phoihop:
     """A graph (embedded or remote) with the named queries at hand: `.query("name", param=value)`."""
 
-    def __init__(self, backend, folder: Path | None = None):
+    def __init__(self, backend, folder: Path | None = None, max_rows: int | None = None):
         self.backend = backend
         self.folder = folder
+        self.max_rows = max_rows  # read no further: a huge answer is refused, not held in memory
 
     def queries(self) -> list[NamedQuery]:
         return list_queries(self.folder)
@@ -451,46 +299,49 @@ class Phoihop:
     def query(self, name_or_text: str, /, timeout: float | None = None, **params: Any) -> Results:
         """Run a named query, a .rq file or SPARQL text; parameters by keyword (`year=2022`).
 
-        With a timeout the embedded engines run the query in a thread and raise QueryTimeout when it is
-        late; the thread cannot be stopped and finishes in the background (the CLI exits instead).
+        With a timeout, QueryTimeout is raised when the answer is late; the embedded engines cannot stop
+        a query, which finishes in the background (the CLI exits instead).
         """
         query, text = self.prepare(name_or_text, params)
         return self.run_text(text, query.name, timeout)
 
     def run_text(self, text: str, source: str = "<query>", timeout: float | None = None) -> Results:
-        import time
-
-        form = query_form(text)
-        if form in UPDATE_FORMS:
-            raise UsageError(f"{form.upper()} is a SPARQL update; phoihop only reads the graph (change the data "
-                             "files and rebuild instead)", path=source)
+        """Run SPARQL text and hold the whole answer (at most `max_rows` rows)."""
         start = time.perf_counter()
-        if timeout is None or isinstance(self.backend, EndpointBackend):
-            results = self.backend.run(text, source)
-        else:
-            results = _run_with_timeout(self.backend, text, source, timeout)
+        results = self._run(text, source, timeout, lambda answer: answer.results(self.max_rows))
         results.seconds = time.perf_counter() - start
         log.info("%s: %d rows in %.3f s (%s)", source, len(results), results.seconds, self.backend.name)
         return results
 
+    def write(self, text: str, fmt: str | None, out: IO[str], source: str = "<query>",
+              timeout: float | None = None) -> int:
+        """Run SPARQL text and write its answer to `out` as the rows come; returns the number of rows.
 
-def _run_with_timeout(backend, text: str, source: str, timeout: float) -> Results:
-    outcome: dict[str, Any] = {}
+        With `max_rows`, up to that many rows are read before the first is written, so a larger answer is
+        refused with nothing written."""
+        start = time.perf_counter()
 
-    def work() -> None:
-        try:
-            outcome["results"] = backend.run(text, source)
-        except BaseException as err:  # handed back to the caller's thread
-            outcome["error"] = err
+        def write_answer(answer: Answer) -> int:
+            if self.max_rows is not None:
+                answer = answer.results(self.max_rows).answer()
+            return write(answer, fmt or ("turtle" if answer.is_graph else "table"), out)
+        count = self._run(text, source, timeout, write_answer)
+        log.info("%s: %d rows in %.3f s (%s)", source, count, time.perf_counter() - start, self.backend.name)
+        return count
 
-    worker = threading.Thread(target=work, name="phoihop-query", daemon=True)
-    worker.start()
-    worker.join(timeout)
-    if worker.is_alive():
-        raise QueryTimeout(f"the query ran past {timeout:g} s", path=source)
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["results"]
+    def _run(self, text: str, source: str, timeout: float | None, consume: Callable[[Answer], T]) -> T:
+        form = query_form(text)
+        if form in UPDATE_FORMS:
+            raise UsageError(f"{form.upper()} is a SPARQL update; phoihop only reads the graph (change the data "
+                             "files and rebuild instead)", path=source)
+
+        def work() -> T:
+            answer = self.backend.stream(text, source)
+            return consume(answer.reordered(star_order(text, answer.variables)))
+        if isinstance(self.backend, EndpointBackend):  # the endpoint judges the query; HTTP has its timeout
+            return work()
+        check_limits(text, source)  # before the embedded parser, whose recursion a deep query overflows
+        return run_deep(work, timeout, source)
 
 
 ENGINES = ("oxigraph", "rdflib")
@@ -501,21 +352,18 @@ def open_graph(paths: Sequence[str | Path] | str | Path | None = None, engine: s
                folder: Path | None = None, max_rows: int | None = None) -> Phoihop:
     """Load the built graph (or the given files) into an engine, or connect to a SPARQL endpoint.
 
-    >>> g = open_graph("dist/phoihop.trig")             # doctest: +SKIP
-    >>> g.query("programmes-active-in-year", year=2022)  # doctest: +SKIP
+    >>> g = open_graph("dist/phoihop.trig")                # doctest: +SKIP
+    >>> g.query("programmes-active-in-year", year=2022)     # doctest: +SKIP
     """
     if endpoint:
         if paths:
             raise UsageError("give either an endpoint or graph files, not both")
-        return Phoihop(EndpointBackend(endpoint, timeout), folder)
-    if isinstance(paths, str | Path):
-        paths = [paths]
-    store = load_store(paths)
-    if engine == "oxigraph":
-        return Phoihop(OxigraphBackend(store, max_rows), folder)
-    if engine == "rdflib":
-        return Phoihop(RdflibBackend(store), folder)
-    raise UsageError(f"unknown engine {engine!r} (one of {', '.join(ENGINES)})")
+        return Phoihop(EndpointBackend(endpoint, timeout), folder, max_rows)
+    if engine not in ENGINES:
+        raise UsageError(f"unknown engine {engine!r} (one of {', '.join(ENGINES)})")
+    store = load_graph(paths)
+    backend = OxigraphBackend(store) if engine == "oxigraph" else RdflibBackend(store)
+    return Phoihop(backend, folder, max_rows)
 
 
 # --- what `phoihop query` does ------------------------------------------------------------------------
@@ -535,9 +383,7 @@ def run_command(target: str | None, *, stdin_text: str | None = None, params: It
                 fmt: str | None = None, list_only: bool = False, endpoint: str | None = None,
                 engine: str = "oxigraph", graphs: Sequence[Path] = (), timeout: float | None = None,
                 max_rows: int | None = None, out: str | Path = "-") -> int:
-    """`phoihop query`: list the library, or run one query and write its results; returns the row count."""
-    from .atomic import atomic_write
-
+    """`phoihop query`: list the library, or run one query and stream its results; returns the row count."""
     if list_only:
         with atomic_write(out) as handle:
             handle.write(describe_queries())
@@ -546,16 +392,14 @@ def run_command(target: str | None, *, stdin_text: str | None = None, params: It
         raise UsageError("name a query, a .rq file or - for stdin (`phoihop query --list` shows the names)")
     if fmt is not None and fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
-    graph = open_graph(list(graphs) or None, engine=engine, endpoint=endpoint, timeout=timeout, max_rows=max_rows)
     bound = parse_params(params)
+    inputs = [] if endpoint else expand_inputs(graphs) or built_graph_files()
+    graph = open_graph(inputs, engine=engine, endpoint=endpoint, timeout=timeout, max_rows=max_rows)
     if target == "-":
         query = parse_header(stdin_text or "", "<stdin>")
-        results = graph.run_text(bind(query, bound), query.name, timeout)
+        text = bind(query, bound)
     else:
-        results = graph.query(target, timeout=timeout, **bound)
-    if max_rows is not None and len(results) > max_rows:  # engines that cannot stop early: refuse after
-        raise ResultTooLarge.over(max_rows)
-    text = results.serialize(fmt or ("turtle" if results.is_graph else "table"))
+        query, text = graph.prepare(target, bound)
+    check_not_input(out, [*inputs, *([query.path] if query.path else [])])
     with atomic_write(out) as handle:
-        handle.write(text)
-    return len(results)
+        return graph.write(text, fmt, handle, query.name, timeout)

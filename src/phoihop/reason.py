@@ -33,7 +33,8 @@ import rdflib
 
 from .errors import PhoihopError
 from .namespaces import OWL
-from .store import add_rdflib_graph, expand_inputs, load_file, union_triples
+from .resources import ontology_files
+from .store import add_rdflib_graph, load_files, union_triples
 
 log = logging.getLogger("phoihop.reason")
 
@@ -76,24 +77,13 @@ def hermit_classpath() -> str:
     return os.pathsep.join([str(folder), str(jar)])
 
 
-def _ontology_files() -> list[Path]:
-    from .build import ontology_files
-
-    return ontology_files()
-
-
 def _collect(source: rdflib.Graph | str | Path | Iterable[str | Path], with_ontology: bool) -> ox.Store:
     """Ontology (and schemes) plus the data, in one store."""
-    store = ox.Store()
-    if with_ontology:
-        for path in _ontology_files():
-            load_file(store, path)
+    store = load_files(ontology_files() if with_ontology else [])
     if isinstance(source, rdflib.Graph):
         add_rdflib_graph(store, source, ox.DefaultGraph())
     else:
-        paths = [source] if isinstance(source, str | Path) else list(source)
-        for path in expand_inputs(paths):
-            load_file(store, path)
+        load_files([source] if isinstance(source, str | Path) else list(source), store)
     return store
 
 

@@ -36,3 +36,9 @@ def queries_dir() -> Path:
 
 def data_dir() -> Path:
     return project_root() / "data"
+
+
+def ontology_files() -> list[Path]:
+    """The ontology and its SKOS schemes (the inference rules are SPARQL, not RDF, and stay out)."""
+    folder = ontology_dir()
+    return sorted(folder.glob("*.ttl")) + sorted((folder / "schemes").glob("*.ttl"))

@@ -8,15 +8,18 @@ stores (`same_answer`) lives here too, because it is defined on the terms.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
 import re
-from collections.abc import Sequence
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from itertools import islice
+from typing import IO, Any
 from xml.etree import ElementTree as ET
 
 import pyoxigraph as ox
@@ -79,6 +82,44 @@ def to_python(term: Any) -> Any:
 
 
 @dataclass
+class Answer:
+    """An answer being read: its form, its variables and an iterator of rows of pyoxigraph terms, so that
+    writers can stream rows as the engine produces them (`phoihop query ... | head` stops at once)."""
+
+    form: str
+    variables: list[str]
+    rows: Iterator[tuple]
+
+    @property
+    def is_graph(self) -> bool:
+        return self.form in ("construct", "describe")
+
+    def reordered(self, order: list[str] | None) -> Answer:
+        """The same answer with its columns in `order` (a permutation of the variables)."""
+        if not order or order == self.variables:
+            return self
+        index = [self.variables.index(v) for v in order]
+        return Answer(self.form, order, (tuple(row[i] for i in index) for row in self.rows))
+
+    def results(self, max_rows: int | None = None) -> Results:
+        """Every row in memory; ResultTooLarge (after reading one row too many, no more) past `max_rows`."""
+        return Results(self.form, self.variables, _take(self.rows, max_rows))
+
+
+class Engine(ABC):
+    """What every query engine offers: the answer as it comes (`stream`), or whole (`run`)."""
+
+    name = ""
+
+    @abstractmethod
+    def stream(self, text: str, source: str) -> Answer:
+        """The answer to SPARQL text; `source` names the query in error messages."""
+
+    def run(self, text: str, source: str = "<query>") -> Results:
+        return self.stream(text, source).results()
+
+
+@dataclass
 class Results(Sequence[dict[str, Any]]):
     """The answer to one query: a sequence of dicts of plain values; the pyoxigraph terms are in `.rows`.
 
@@ -112,22 +153,71 @@ class Results(Sequence[dict[str, Any]]):
     def triples(self) -> list[ox.Triple]:
         return [ox.Triple(*row) for row in self.rows]
 
+    def answer(self) -> Answer:
+        return Answer(self.form, self.variables, iter(self.rows))
+
     def serialize(self, fmt: str) -> str:
         """The results in one of FORMATS (SPARQL 1.1 result formats, or an RDF syntax for graphs)."""
-        if self.is_graph and fmt in ("csv", "tsv", "json", "xml"):
-            raise UsageError(f"a {self.form.upper()} query gives a graph: use --format "
-                             f"{', '.join(GRAPH_FORMATS)} or table")
-        if not self.is_graph and fmt in GRAPH_FORMATS:
-            raise UsageError(f"a {self.form.upper()} query gives a table: use --format "
-                             f"{', '.join(RESULT_FORMATS)}")
-        if fmt in GRAPH_FORMATS:
-            data = ox.serialize(self.triples(), format=_OX_GRAPH_FORMATS[fmt],
-                                prefixes=PREFIX_MAP if fmt != "ntriples" else None)
-            return data.decode("utf-8")
-        try:
-            return _SERIALISERS[fmt](self)
-        except KeyError:
-            raise UsageError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})") from None
+        buffer = io.StringIO()
+        write(self.answer(), fmt, buffer)
+        return buffer.getvalue()
+
+
+def check_format(answer: Answer | Results, fmt: str) -> None:
+    """A UsageError when the format cannot hold this kind of answer (a graph as CSV, a table as Turtle)."""
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
+    if answer.is_graph and fmt in ("csv", "tsv", "json", "xml"):
+        raise UsageError(f"a {answer.form.upper()} query gives a graph: use --format "
+                         f"{', '.join(GRAPH_FORMATS)} or table")
+    if not answer.is_graph and fmt in GRAPH_FORMATS:
+        raise UsageError(f"a {answer.form.upper()} query gives a table: use --format {', '.join(RESULT_FORMATS)}")
+
+
+def write(answer: Answer, fmt: str, out: IO[str]) -> int:
+    """Write the answer to `out` in `fmt` row by row, as the rows come; returns the number of rows."""
+    check_format(answer, fmt)
+    counted = _Counter(answer.rows)
+    answer = Answer(answer.form, answer.variables, counted)
+    if fmt in GRAPH_FORMATS:
+        sink = _TextSink(out)
+        ox.serialize((ox.Triple(*row) for row in answer.rows), sink, format=_OX_GRAPH_FORMATS[fmt],
+                     prefixes=PREFIX_MAP if fmt != "ntriples" else None)
+        sink.close()
+    else:
+        for chunk in _WRITERS[fmt](answer):
+            out.write(chunk)
+    return counted.count
+
+
+class _Counter:
+    """Passes rows through and counts them."""
+
+    def __init__(self, rows: Iterator[tuple]):
+        self.rows, self.count = rows, 0
+
+    def __iter__(self) -> Iterator[tuple]:
+        for row in self.rows:
+            self.count += 1
+            yield row
+
+
+class _TextSink:
+    """A binary file-like over a text stream, for pyoxigraph's serialiser (which may cut a UTF-8 character
+    between two writes, hence the incremental decoder)."""
+
+    def __init__(self, out: IO[str]):
+        self.out, self.decoder = out, codecs.getincrementaldecoder("utf-8")()
+
+    def write(self, data: bytes) -> int:
+        self.out.write(self.decoder.decode(data))
+        return len(data)
+
+    def flush(self) -> None:
+        self.out.flush()
+
+    def close(self) -> None:
+        self.out.write(self.decoder.decode(b"", final=True))
 
 
 def _json_term(term) -> dict[str, str]:
@@ -143,41 +233,49 @@ def _json_term(term) -> dict[str, str]:
     return out
 
 
-def to_json(results: Results) -> str:
-    """SPARQL 1.1 Query Results JSON."""
-    if results.form == "ask":
-        return json.dumps({"head": {}, "boolean": results.boolean}) + "\n"
-    bindings = [{var: _json_term(term) for var, term in zip(results.variables, row, strict=True)
-                 if term is not None} for row in results.rows]
-    return json.dumps({"head": {"vars": results.variables}, "results": {"bindings": bindings}},
-                      ensure_ascii=False) + "\n"
+def json_chunks(answer: Answer) -> Iterator[str]:
+    """SPARQL 1.1 Query Results JSON, one binding per line."""
+    if answer.form == "ask":
+        yield json.dumps({"head": {}, "boolean": _boolean(answer)}) + "\n"
+        return
+    yield '{"head": {"vars": ' + json.dumps(answer.variables) + '}, "results": {"bindings": ['
+    separator = "\n"
+    for row in answer.rows:
+        binding = {var: _json_term(term) for var, term in zip(answer.variables, row, strict=True)
+                   if term is not None}
+        yield separator + json.dumps(binding, ensure_ascii=False)
+        separator = ",\n"
+    yield "\n]}}\n"
 
 
-def to_xml(results: Results) -> str:
-    """SPARQL Query Results XML."""
-    root = ET.Element("sparql", xmlns="http://www.w3.org/2005/sparql-results#")
-    head = ET.SubElement(root, "head")
-    if results.form == "ask":
-        ET.SubElement(root, "boolean").text = "true" if results.boolean else "false"
-    else:
-        for var in results.variables:
-            ET.SubElement(head, "variable", name=var)
-        body = ET.SubElement(root, "results")
-        for row in results.rows:
-            result = ET.SubElement(body, "result")
-            for var, term in zip(results.variables, row, strict=True):
-                if term is None:
-                    continue
-                binding = ET.SubElement(result, "binding", name=var)
-                info = _json_term(term)
-                kind = {"uri": "uri", "bnode": "bnode", "literal": "literal"}[info["type"]]
-                node = ET.SubElement(binding, kind)
-                node.text = info["value"]
-                if "xml:lang" in info:
-                    node.set("xml:lang", info["xml:lang"])
-                if "datatype" in info:
-                    node.set("datatype", info["datatype"])
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+def _boolean(answer: Answer) -> bool:
+    return bool(to_python(next(iter(answer.rows))[0]))
+
+
+def xml_chunks(answer: Answer) -> Iterator[str]:
+    """SPARQL Query Results XML, one result element per line."""
+    yield '<?xml version="1.0" encoding="UTF-8"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+    if answer.form == "ask":
+        yield f"<head/><boolean>{'true' if _boolean(answer) else 'false'}</boolean></sparql>\n"
+        return
+    head = ET.Element("head")
+    for var in answer.variables:
+        ET.SubElement(head, "variable", name=var)
+    yield ET.tostring(head, encoding="unicode") + "<results>"
+    for row in answer.rows:
+        result = ET.Element("result")
+        for var, term in zip(answer.variables, row, strict=True):
+            if term is None:
+                continue
+            info = _json_term(term)
+            node = ET.SubElement(ET.SubElement(result, "binding", name=var), info["type"])
+            node.text = info["value"]
+            if "xml:lang" in info:
+                node.set("xml:lang", info["xml:lang"])
+            if "datatype" in info:
+                node.set("datatype", info["datatype"])
+        yield "\n" + ET.tostring(result, encoding="unicode")
+    yield "\n</results></sparql>\n"
 
 
 def _csv_value(term) -> str:
@@ -188,20 +286,24 @@ def _csv_value(term) -> str:
     return term.value
 
 
-def to_csv(results: Results) -> str:
+def csv_chunks(answer: Answer) -> Iterator[str]:
     """SPARQL 1.1 Query Results CSV: values only, CRLF line ends."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(results.variables)
-    writer.writerows([_csv_value(t) for t in row] for row in results.rows)
-    return buffer.getvalue()
+    writer.writerow(answer.variables)
+    for row in answer.rows:
+        writer.writerow([_csv_value(t) for t in row])
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue()
 
 
-def to_tsv(results: Results) -> str:
+def tsv_chunks(answer: Answer) -> Iterator[str]:
     """SPARQL 1.1 Query Results TSV: terms in Turtle/N-Triples syntax."""
-    lines = ["\t".join(f"?{v}" for v in results.variables)]
-    lines += ["\t".join("" if t is None else str(t) for t in row) for row in results.rows]
-    return "\n".join(lines) + "\n"
+    yield "\t".join(f"?{v}" for v in answer.variables) + "\n"
+    for row in answer.rows:
+        yield "\t".join("" if t is None else str(t) for t in row) + "\n"
 
 
 def compact(iri: str) -> str:
@@ -225,18 +327,32 @@ def _display(term, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def to_table(results: Results, width: int = 60) -> str:
-    """An aligned plain-text table for reading in a terminal (IRIs shortened with the phoihop prefixes)."""
-    cells = [[_display(t, width) for t in row] for row in results.rows]
-    widths = [max([len(v)] + [len(r[i]) for r in cells]) for i, v in enumerate(results.variables)]
-    lines = ["  ".join(v.ljust(w) for v, w in zip(results.variables, widths, strict=True)).rstrip(),
-             "  ".join("-" * w for w in widths)]
-    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells]
-    lines.append(f"({len(results.rows)} row{'s' if len(results.rows) != 1 else ''})")
-    return "\n".join(lines) + "\n"
+TABLE_SAMPLE = 1000  # rows read before the column widths are fixed; later rows stream under them
 
 
-_SERIALISERS = {"json": to_json, "xml": to_xml, "csv": to_csv, "tsv": to_tsv, "table": to_table}
+def table_chunks(answer: Answer, width: int = 60) -> Iterator[str]:
+    """An aligned plain-text table for reading in a terminal (IRIs shortened with the phoihop prefixes).
+
+    The widths come from the first TABLE_SAMPLE rows, so a long answer streams; a wider cell further down
+    pushes its line out of alignment rather than holding every row in memory."""
+    rows = iter(answer.rows)
+    sample = [[_display(t, width) for t in row] for row in islice(rows, TABLE_SAMPLE)]
+    widths = [max([len(v)] + [len(r[i]) for r in sample]) for i, v in enumerate(answer.variables)]
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip() + "\n"
+
+    yield line(answer.variables) + "  ".join("-" * w for w in widths) + "\n"
+    count = len(sample)
+    for cells in sample:
+        yield line(cells)
+    for row in rows:
+        count += 1
+        yield line([_display(t, width) for t in row])
+    yield f"({count} row{'s' if count != 1 else ''})\n"
+
+
+_WRITERS = {"json": json_chunks, "xml": xml_chunks, "csv": csv_chunks, "tsv": tsv_chunks, "table": table_chunks}
 
 
 def normalise_term(term) -> tuple:
@@ -296,18 +412,21 @@ def _take(items, max_rows: int | None) -> list:
     return rows
 
 
-def results_from_ox(answer, form: str, max_rows: int | None = None) -> Results:
-    """pyoxigraph's answer (solutions, boolean or triples) as Results, refusing more than max_rows."""
+def answer_from_ox(answer, form: str) -> Answer:
+    """pyoxigraph's answer (solutions, boolean or triples) as an Answer, read lazily."""
     if isinstance(answer, ox.QuerySolutions):
         variables = [v.value for v in answer.variables]
         width = range(len(variables))
-        return Results("select", variables, [tuple(s[i] for i in width) for s in _take(answer, max_rows)])
+        return Answer("select", variables, (tuple(s[i] for i in width) for s in answer))
     if isinstance(answer, ox.QueryBoolean):
-        return Results("ask", ["boolean"], [(ox.Literal(bool(answer)),)])
-    return Results(form if form in ("construct", "describe") else "construct",
-                   ["subject", "predicate", "object"],
-                   [(t.subject, t.predicate, t.object) for t in _take(answer, max_rows)])
+        return Answer("ask", ["boolean"], iter([(ox.Literal(bool(answer)),)]))
+    return Answer(form if form in ("construct", "describe") else "construct", ["subject", "predicate", "object"],
+                  ((t.subject, t.predicate, t.object) for t in answer))
 
+
+def results_from_ox(answer, form: str, max_rows: int | None = None) -> Results:
+    """pyoxigraph's answer as Results, refusing more than max_rows (reading no further than one more)."""
+    return answer_from_ox(answer, form).results(max_rows)
 
 
 _BNODE_UNSAFE = re.compile(r"[^A-Za-z0-9_]")

@@ -7,7 +7,7 @@ triples in plain words (vi/en, words from the ontology's labels and templates/re
 lead, partners, addressees, status, frequency and target. Clicking a commitment lights up its actors and
 instruments.
 
-The stages are plain functions: `load_store` (RDF files -> store, ontology added for class and property
+The stages are plain functions: `review_store` (RDF files -> store, ontology added for class and property
 words), `sources` / `choose_source` / `locate_text` (which document, which text, is it the same text),
 `evidence` (the one reader of ph:evidence, both forms), `collect` (-> a Review of facts and spans),
 `mark_text` (text -> nested <mark> elements, crossing spans split) and `render` (-> HTML). Offsets are
@@ -31,7 +31,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .atomic import atomic_write
-from .build import ontology_files
+from .resources import ontology_files
 from .errors import InputError, UsageError
 from .export import inline_script, script_json
 from .namespaces import GRAPH_INFERRED, GRAPH_ONTOLOGY, RDF
@@ -57,7 +57,7 @@ def config() -> dict:
 
 # --- the graph -------------------------------------------------------------------------------------------
 
-def load_store(inputs: Iterable[str | Path]) -> ox.Store:
+def review_store(inputs: Iterable[str | Path]) -> ox.Store:
     """The reviewed RDF files plus the ontology and its schemes (class, property and concept words).
 
     A built dataset's inferred graph is dropped: the page shows what the files state, not what the
@@ -557,7 +557,7 @@ def review(inputs: Iterable[str | Path], text: str | Path | None = None, out: st
     if not 0.0 <= threshold <= 1.0:
         raise UsageError(f"the confidence threshold must be between 0 and 1, not {threshold}")
     paths = [Path(p) for p in inputs]
-    store = load_store(paths)
+    store = review_store(paths)
     found = sources(store)
     text_path = Path(text) if text is not None else None
     content, sha = read_text(text_path) if text_path else (None, None)

@@ -13,7 +13,9 @@ import asyncio
 import contextlib
 import gc
 import logging
+import math
 import multiprocessing
+import os
 import shutil
 import tempfile
 from collections.abc import Sequence
@@ -24,10 +26,14 @@ from urllib.parse import parse_qs
 
 import pyoxigraph as ox
 
-from .errors import UsageError
-from .query import UPDATE_FORMS, default_graph_files, list_queries, query_form, uses_service
-from .results import GRAPH_FORMATS, MEDIA_TYPES, ResultTooLarge, results_from_ox
-from .store import expand_inputs, load_file
+from .atomic import output_errors, process_alive
+from .errors import InputError, UsageError
+from .query import list_queries
+from .release import built_graph_files
+from .results import GRAPH_FORMATS, MEDIA_TYPES, ResultTooLarge, answer_from_ox
+from .sandbox import forbid_network
+from .sparql import UPDATE_FORMS, check_limits, federated, parse_error, query_form, run_deep, star_order
+from .store import expand_inputs, load_files
 
 log = logging.getLogger("phoihop.serve")
 
@@ -94,40 +100,63 @@ def negotiate(accept: str | None, graph: bool) -> str | None:
 
 def execute(store: ox.Store, text: str, accept: str | None, limits: Limits,
             default_graphs: Sequence[str] = (), named_graphs: Sequence[str] = ()) -> Answer:
-    """Run one query and serialise its answer, within the row limit; errors become HTTP answers."""
+    """Check and run one query and serialise its answer, within the row limit; errors become HTTP answers.
+
+    Runs in a worker process: the checks that cost more than a glance (nesting, SERVICE in the algebra)
+    are here, where the time limit bounds them, not in the web server's event loop."""
     form = query_form(text)
     graph = form in ("construct", "describe")
     fmt = negotiate(accept, graph)
     if fmt is None:
         offered = ", ".join(MEDIA_TYPES[f] for f in (GRAPH_CHOICES if graph else RESULT_CHOICES))
         return _text(406, f"cannot answer in {accept}; this query can be answered as: {offered}")
+    try:
+        check_limits(text, "query", limits.max_query_chars)
+    except InputError as err:
+        return _text(400, _located(err))
+    if federated(text):
+        return _text(403, "this endpoint does not run federated queries (SERVICE)")
     options: dict = {"use_default_graph_as_union": not default_graphs}
     if default_graphs:
         options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
     if named_graphs:
         options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
     try:
-        results = results_from_ox(store.query(text, **options), form, limits.max_rows)
+        answer = answer_from_ox(store.query(text, **options), form)
+        results = answer.reordered(star_order(text, answer.variables)).results(limits.max_rows)
     except ResultTooLarge as err:
         return _text(422, f"{err} (the limit of this endpoint); narrow the query or page through it "
                           "with LIMIT and OFFSET")
     except SyntaxError as err:
-        return _text(400, f"query does not parse: {err}")
+        return _text(400, _located(parse_error(err, text)))
     except (OSError, ValueError) as err:
         return _text(400, f"query failed: {err}")
     return Answer(200, f"{MEDIA_TYPES[fmt]}; charset=utf-8", results.serialize(fmt).encode("utf-8"))
 
 
+def _located(err: InputError) -> str:
+    """An error about the query as `line:column: message`, as the command line prints it after a file name."""
+    return f"{err.line}:{err.column}: {err.message}" if err.line else err.message
+
+
 def worker_main(conn, store_path: str, limits: Limits) -> None:
-    """A worker process: open the read-only store, say ready, then answer jobs until the pipe closes."""
+    """A worker process: wall itself off from the network, open the read-only store, say ready (and
+    whether the wall stands), then answer jobs until the pipe closes. A query runs on a thread with a deep
+    stack; an unexpected error answers 500 and the worker carries on."""
+    unsandboxed = forbid_network()
     store = ox.Store.read_only(store_path)
-    conn.send("ready")
+    federated("SELECT * { SERVICE <urn:x:warm-up> {} }")  # loads rdflib's parser now, not on a client's time
+    conn.send(("ready", unsandboxed))
     while True:
         try:
-            text, accept, default_graphs, named_graphs = conn.recv()
+            job = conn.recv()
         except (EOFError, OSError):
             return
-        conn.send(execute(store, text, accept, limits, default_graphs, named_graphs))
+        try:
+            answer = run_deep(lambda job=job: execute(store, *job[:2], limits, *job[2:]))
+        except Exception as err:  # a bug: the client learns it, the worker stays
+            answer = _text(500, f"internal error: {type(err).__name__}: {err}")
+        conn.send(answer)
 
 
 # --- the pool of workers ------------------------------------------------------------------------------
@@ -143,7 +172,14 @@ class Worker:
         child.close()
 
     def wait_ready(self, seconds: float) -> bool:
-        return self.conn.poll(seconds) and self.conn.recv() == "ready"
+        """Whether the worker started; says once if it could not wall itself off from the network."""
+        if not self.conn.poll(seconds):
+            return False
+        status, unsandboxed = self.conn.recv()
+        if unsandboxed:
+            log.warning("query workers can open network connections (%s); SERVICE is still refused by "
+                        "the query check", unsandboxed)
+        return status == "ready"
 
     def kill(self) -> None:
         self.process.kill()
@@ -215,16 +251,26 @@ class WorkerPool:
 
 def prepare_store(paths: Sequence[str | Path] | None, folder: Path) -> str:
     """Bulk-load the graph into an on-disk store in `folder` that the workers open read-only."""
-    files = expand_inputs(paths) if paths else default_graph_files()
-    store = ox.Store(str(folder))
-    for path in files:
-        load_file(store, path, bulk=True)
-    store.flush()
+    files = expand_inputs(paths) if paths else built_graph_files()
+    with output_errors(folder):
+        store = ox.Store(str(folder))
+    load_files(files, store, bulk=True)
+    with output_errors(folder):
+        store.flush()
     count = len(store)
     del store
     gc.collect()  # release the writer's lock before the workers open the store
     log.info("serving %d quads from %s", count, ", ".join(map(str, files)))
     return str(folder)
+
+
+def _is_iri(text: str) -> bool:
+    """Whether pyoxigraph takes the text for an absolute IRI (as the query workers will)."""
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        return False
+    return True
 
 
 async def _read_body(request, limit: int) -> bytes | None:
@@ -236,6 +282,52 @@ async def _read_body(request, limit: int) -> bytes | None:
             return None
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+async def _answer(request, limits: Limits, pool: WorkerPool) -> Answer:
+    """What one /sparql request gets: refused here when the request is malformed, too long or an update,
+    else the answer of a query worker."""
+    if request.method in ("GET", "HEAD"):
+        params = {k: request.query_params.getlist(k) for k in request.query_params.keys()}
+    else:
+        media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if media == "application/sparql-update":
+            return _text(403, "this endpoint is read-only: SPARQL updates are refused")
+        body = await _read_body(request, 4 * limits.max_query_chars)
+        if body is None:
+            return _text(413, f"the request is too large (queries are limited to "
+                              f"{limits.max_query_chars} characters)")
+        try:
+            decoded = body.decode("utf-8")
+        except UnicodeDecodeError:
+            return _text(400, "the request body is not UTF-8")
+        if media == "application/sparql-query":
+            params = {k: request.query_params.getlist(k) for k in request.query_params.keys()}
+            params["query"] = [decoded]
+        elif media == "application/x-www-form-urlencoded":
+            params = parse_qs(decoded, keep_blank_values=True)
+        else:
+            return _text(415, "send the query as application/sparql-query or "
+                              "application/x-www-form-urlencoded (query=...)")
+    if "update" in params:
+        return _text(403, "this endpoint is read-only: SPARQL updates are refused")
+    queries = params.get("query", [])
+    if len(queries) != 1:
+        return _text(400, "give exactly one query parameter (SPARQL 1.1 Protocol)")
+    text = queries[0]
+    if len(text) > limits.max_query_chars:
+        return _text(413, f"the query is too long: {len(text)} characters, the limit is "
+                          f"{limits.max_query_chars}")
+    if query_form(text) in UPDATE_FORMS:
+        return _text(403, "this endpoint is read-only: SPARQL updates (INSERT, DELETE, LOAD, CLEAR, "
+                          "DROP, ...) are refused")
+    for key in ("default-graph-uri", "named-graph-uri"):
+        bad = next((g for g in params.get(key, []) if not _is_iri(g)), None)
+        if bad is not None:
+            return _text(400, f"{key}: not an IRI: {bad[:200]!r}")
+    job = (text, request.headers.get("accept"), params.get("default-graph-uri", []),
+           params.get("named-graph-uri", []))
+    return await pool.run(job)
 
 
 def create_app(store_path: str, limits: Limits = Limits(), owned: Path | None = None):
@@ -253,49 +345,8 @@ def create_app(store_path: str, limits: Limits = Limits(), owned: Path | None = 
     pool = WorkerPool(store_path, limits)
 
     async def sparql(request) -> Response:
-        answer = await _answer(request)
+        answer = await _answer(request, limits, pool)
         return Response(answer.body, status_code=answer.status, media_type=answer.content_type)
-
-    async def _answer(request) -> Answer:
-        if request.method == "GET":
-            params = {k: request.query_params.getlist(k) for k in request.query_params.keys()}
-        else:
-            media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-            if media == "application/sparql-update":
-                return _text(403, "this endpoint is read-only: SPARQL updates are refused")
-            body = await _read_body(request, 4 * limits.max_query_chars)
-            if body is None:
-                return _text(413, f"the request is too large (queries are limited to "
-                                  f"{limits.max_query_chars} characters)")
-            try:
-                decoded = body.decode("utf-8")
-            except UnicodeDecodeError:
-                return _text(400, "the request body is not UTF-8")
-            if media == "application/sparql-query":
-                params = {k: request.query_params.getlist(k) for k in request.query_params.keys()}
-                params["query"] = [decoded]
-            elif media == "application/x-www-form-urlencoded":
-                params = parse_qs(decoded, keep_blank_values=True)
-            else:
-                return _text(415, "send the query as application/sparql-query or "
-                                  "application/x-www-form-urlencoded (query=...)")
-        if "update" in params:
-            return _text(403, "this endpoint is read-only: SPARQL updates are refused")
-        queries = params.get("query", [])
-        if len(queries) != 1:
-            return _text(400, "give exactly one query parameter (SPARQL 1.1 Protocol)")
-        text = queries[0]
-        if len(text) > limits.max_query_chars:
-            return _text(413, f"the query is too long: {len(text)} characters, the limit is "
-                              f"{limits.max_query_chars}")
-        if query_form(text) in UPDATE_FORMS:
-            return _text(403, "this endpoint is read-only: SPARQL updates (INSERT, DELETE, LOAD, CLEAR, "
-                              "DROP, ...) are refused")
-        if uses_service(text):
-            return _text(403, "this endpoint does not run federated queries (SERVICE)")
-        job = (text, request.headers.get("accept"), params.get("default-graph-uri", []),
-               params.get("named-graph-uri", []))
-        return await pool.run(job)
 
     async def page(request) -> Response:
         return HTMLResponse(PAGE.read_text(encoding="utf-8"))
@@ -332,17 +383,34 @@ def serve(graphs: Sequence[str | Path] | None = None, host: str = "127.0.0.1", p
 
     import uvicorn
 
-    if limits.workers < 1 or limits.timeout <= 0 or limits.max_rows < 1:
-        raise UsageError("--workers, --timeout and --max-rows must be positive")
+    if limits.workers < 1 or not 0 < limits.timeout < math.inf or limits.max_rows < 1 or limits.max_query_chars < 1:
+        raise UsageError("--workers, --timeout, --max-rows and --max-query-chars must be positive numbers")
+    if not 0 < port < 65536:
+        raise UsageError(f"--port must be between 1 and 65535, not {port}")
     try:  # fail before loading the graph when the address is taken
         with socket.create_server((host, port)):
             pass
     except OSError as err:
         raise UsageError(f"cannot listen on {host}:{port}: {err.strerror or err}") from None
-    folder = Path(tempfile.mkdtemp(prefix="phoihop-serve-"))
+    _remove_stale_copies(Path(tempfile.gettempdir()))
+    folder = Path(tempfile.mkdtemp(prefix=f"{COPY_PREFIX}{os.getpid()}-"))
     try:
         app = create_app(prepare_store(graphs, folder / "store"), limits, owned=folder)
         log.warning("SPARQL endpoint at http://%s:%d/sparql (query page at /)", host, port)
         uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+COPY_PREFIX = "phoihop-serve-"
+
+
+def _remove_stale_copies(tmp: Path) -> None:
+    """Store copies of endpoints that were killed (kill -9, a crash) before they could remove them: the
+    folder names carry the process id."""
+    with contextlib.suppress(OSError):
+        for folder in tmp.glob(f"{COPY_PREFIX}*-*"):
+            pid = folder.name[len(COPY_PREFIX):].split("-", 1)[0]
+            if pid.isdigit() and int(pid) != os.getpid() and not process_alive(int(pid)):
+                log.info("removing %s, left by a stopped endpoint", folder)
+                shutil.rmtree(folder, ignore_errors=True)

@@ -32,11 +32,11 @@ from rdflib.namespace import OWL, RDF, RDFS, SH, XSD
 from rdflib.term import BNode, Literal, Node, URIRef
 
 from .errors import UsageError
-from .validate import ValidationReport, ValidationResult, load_shapes
+from .shacl import ValidationReport, ValidationResult, load_shapes
 
 log = logging.getLogger("phoihop.shacl_sparql")
 
-COMPLEX_PATH = "(complex path)"  # what validate.py records for a non-IRI sh:resultPath
+COMPLEX_PATH = "(complex path)"  # what shacl.py records for a non-IRI sh:resultPath
 
 
 class UnsupportedShape(UsageError):
@@ -205,7 +205,7 @@ class _Compiler:
                           if str(p).startswith(str(SH)) and p not in _NON_CONSTRAINT and p not in _HANDLERS})
         if unknown:
             raise UnsupportedShape(f"shape {shape} uses {', '.join(unknown)}, which the SPARQL validator "
-                                   "cannot translate; validate with pySHACL (phoihop.validate)")
+                                   "cannot translate; validate with pySHACL (phoihop.shacl)")
         path_node = self.g.value(shape, SH.path)
         path_text = self.path(path_node) if path_node is not None else None
         result_path = None if path_node is None else str(path_node) if isinstance(path_node, URIRef) \
@@ -618,7 +618,7 @@ def compile_shapes(shapes: rdflib.Graph) -> list[CompiledQuery]:
     for prop in (SH.rule,):
         for shape in shapes.subjects(prop, None):
             raise UnsupportedShape(f"shape {shape} uses {prop.n3()} (SHACL-AF), which the SPARQL validator "
-                                   "cannot translate; validate with pySHACL (phoihop.validate)")
+                                   "cannot translate; validate with pySHACL (phoihop.shacl)")
     compiler = _Compiler(shapes)
     shape_nodes = {s for kind in (SH.NodeShape, SH.PropertyShape) for s in shapes.subjects(RDF.type, kind)}
     for prop in (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target):

@@ -1,22 +1,34 @@
-"""Loading RDF files into the embedded pyoxigraph store, and moving terms between oxigraph and rdflib.
+"""The one loader: RDF files and folders into the embedded pyoxigraph store, and terms between oxigraph
+and rdflib.
 
 pyoxigraph parses about ten times faster than rdflib and answers SPARQL far faster, so every stage
-works on a Store; only pySHACL and the OWL reasoner need an rdflib graph, made by `to_rdflib`.
+works on a Store; only pySHACL and the OWL reasoner need an rdflib graph, made by `to_rdflib`. Every
+command that reads RDF comes through `load_files` (or `parse_file` for callers that want the quads), so a
+file is refused for the same reasons, with the same one-line message, everywhere: a syntax error names
+file, line and column; a symlink loop, a folder without RDF or a byte-order mark are said as such; and
+RDF/XML entity declarations that could expand without bound are refused before parsing (`dtd`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import logging
-from collections.abc import Iterable, Iterator
+import mmap
+import os
+import stat
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
 import rdflib
 from rdflib.term import BNode, Literal, URIRef
 
+from .dtd import check_entities
 from .errors import InputError
-from .namespaces import PREFIXES
+from .gazetteer import SOURCE, area_graph
+from .namespaces import DCT, GRAPH_COMMON, GRAPH_ONTOLOGY, ID, OWL, PH, PREFIXES, RDF, SKOS, graph_for_source
+from .resources import ontology_files
 
 log = logging.getLogger("phoihop.store")
 
@@ -33,6 +45,8 @@ QUAD_FORMATS = {ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG}
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 PREFIX_MAP = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
 _UNION = "CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
+_BOM = b"\xef\xbb\xbf"
+ONTOLOGY_IRI = "https://w3id.org/phoihop/ontology"
 
 
 def rdf_format(path: str | Path) -> ox.RdfFormat:
@@ -44,6 +58,17 @@ def rdf_format(path: str | Path) -> ox.RdfFormat:
     return fmt
 
 
+def file_kind(path: str | Path) -> int:
+    """The st_mode of what `path` names (following symlinks), or an InputError saying why there is none:
+    a loop of symlinks is not "no such file"."""
+    try:
+        return os.stat(path).st_mode
+    except OSError as err:
+        reasons = {errno.ENOENT: "no such file or folder", errno.ELOOP: "a loop of symbolic links",
+                   errno.EACCES: "permission denied", errno.ENOTDIR: "no such file or folder"}
+        raise InputError(reasons.get(err.errno, err.strerror or str(err)), path=path) from None
+
+
 def _syntax_error(err: SyntaxError, path: str | Path) -> InputError:
     message = str(err.msg or err)
     message = message.split(": ", 1)[1] if message.startswith("Parser error") and ": " in message else message
@@ -51,12 +76,20 @@ def _syntax_error(err: SyntaxError, path: str | Path) -> InputError:
 
 
 @contextlib.contextmanager
-def _read_errors(path: Path) -> Iterator[None]:
-    """Parser and file errors become an InputError naming the file, line and column."""
-    if not path.is_file():
-        raise InputError("no such file", path=path)
+def _opened(path: Path, fmt: ox.RdfFormat) -> Iterator[dict]:
+    """Keyword arguments that give the parser the file: its path, or past a UTF-8 byte-order mark an open
+    handle (the parsers take the mark for a character of the first term). Parser and file errors become an
+    InputError naming the file, line and column."""
+    if not stat.S_ISREG(file_kind(path)):
+        raise InputError("is a folder, not an RDF file" if path.is_dir() else "not a regular file", path=path)
+    if fmt == ox.RdfFormat.RDF_XML:
+        check_entities(path)
     try:
-        yield
+        with open(path, "rb") as handle:
+            if handle.read(3) == _BOM:
+                yield {"input": handle}
+            else:
+                yield {"path": str(path)}
     except SyntaxError as err:
         raise _syntax_error(err, path) from None
     except (OSError, ValueError) as err:
@@ -65,11 +98,11 @@ def _read_errors(path: Path) -> Iterator[None]:
 
 def parse_file(path: str | Path, graph: ox.NamedNode | None = None) -> list[ox.Quad]:
     """Parse one RDF file into quads (triples land in `graph`, or the default graph), for callers that
-    need the quads themselves; `load_file` puts a file into a store without them."""
+    need the quads themselves; `load_files` puts files into a store without them."""
     path = Path(path)
     fmt = rdf_format(path)
-    with _read_errors(path):
-        quads = ox.parse(path=str(path), format=fmt)
+    with _opened(path, fmt) as source:
+        quads = ox.parse(format=fmt, **source)
         if graph is None or fmt in QUAD_FORMATS:
             return list(quads)
         return [ox.Quad(q.subject, q.predicate, q.object, graph) for q in quads]
@@ -81,35 +114,118 @@ def load_file(store: ox.Store, path: str | Path, graph: ox.NamedNode | None = No
     except with `bulk` (for on-disk stores: faster, not transactional)."""
     path = Path(path)
     fmt = rdf_format(path)
-    with _read_errors(path):
+    with _opened(path, fmt) as source:
         target = graph if graph is not None and fmt not in QUAD_FORMATS else None
-        (store.bulk_load if bulk else store.load)(path=str(path), format=fmt, to_graph=target)
+        (store.bulk_load if bulk else store.load)(format=fmt, to_graph=target, **source)
 
 
-def load_files(paths: Iterable[str | Path], store: ox.Store | None = None,
-               graph_of=None) -> ox.Store:
-    """Load RDF files into a store; `graph_of(path)` chooses each triple file's named graph."""
+def load_files(inputs: Iterable[str | Path], store: ox.Store | None = None, *,
+               graph_of: Callable[[Path], ox.NamedNode | None] | None = None, sources: bool = False,
+               bulk: bool = False) -> ox.Store:
+    """The one loader: RDF files, and every RDF file below folders, into a store (a new one unless given).
+
+    `graph_of(path)` names the graph of a triples file (default: the default graph). With `sources`, the
+    inputs are read as the build reads data: each triples file into the graph of the source document it
+    describes (else id:graph/common), and the ontology, its schemes and the province gazetteer are added
+    unless the inputs already hold them, which a built graph (or a base graph) does; adding them twice
+    would give every area a second validity interval, since intervals are blank nodes.
+    """
     store = store if store is not None else ox.Store()
-    for path in paths:
-        load_file(store, path, graph_of(Path(path)) if graph_of else None)
+    if sources and graph_of is None:
+        graph_of = source_graph
+    for path in expand_inputs(inputs):
+        load_file(store, path, graph_of(path) if graph_of else None, bulk=bulk)
         log.debug("loaded %s", path)
+    if sources:
+        add_sources(store)
     return store
 
 
+def add_sources(store: ox.Store) -> None:
+    """The ontology with its schemes, and the gazetteer's areas, each unless the store already holds it."""
+    if not _has_type(store, ONTOLOGY_IRI, OWL.Ontology):
+        onto = ox.NamedNode(str(GRAPH_ONTOLOGY))
+        for path in ontology_files():
+            load_file(store, path, onto)
+    if not _has_type(store, SOURCE, PH.ReferenceTable):
+        used, described = _areas_in_use(store)
+        add_rdflib_graph(store, area_graph(used=used, described=described), ox.NamedNode(str(GRAPH_COMMON)))
+
+
+_AREAS_IN_USE = """SELECT DISTINCT ?area ?described WHERE {{
+  {{ ?x <{spatial}>|<{within}>|<{original}>|<{resulting}> ?area }} UNION {{ ?area a <{area_class}> }}
+  FILTER (isIRI(?area) && STRSTARTS(STR(?area), "{prefix}"))
+  BIND (EXISTS {{ ?area <{label}> ?label }} AS ?described)
+}}"""
+
+
+def _areas_in_use(store: ox.Store) -> tuple[set[URIRef], set[URIRef]]:
+    """The areas the data points at, and those of them it describes itself: the gazetteer adds the nation
+    and every province, but of the ~700 districts and ~13k communes only these (a described one gets only
+    its code, so data and gazetteer never give one area two labels or two intervals)."""
+    query = _AREAS_IN_USE.format(spatial=DCT.spatial, within=PH.withinArea, original=PH.originalArea,
+                                 resulting=PH.resultingArea, area_class=PH.AdministrativeArea,
+                                 prefix=ID["area/"], label=SKOS.prefLabel)
+    used: set[URIRef] = set()
+    described: set[URIRef] = set()
+    for row in store.query(query, use_default_graph_as_union=True):
+        used.add(URIRef(row["area"].value))
+        if row["described"].value == "true":
+            described.add(URIRef(row["area"].value))
+    return used, described
+
+
+def _has_type(store: ox.Store, node, cls) -> bool:
+    pattern = store.quads_for_pattern(ox.NamedNode(str(node)), ox.NamedNode(str(RDF.type)), ox.NamedNode(str(cls)))
+    return next(iter(pattern), None) is not None
+
+
+_DESCRIBES_ITSELF = """ASK {{ ?doc a <{cls}> ; <{identifier}> ?id .
+  FILTER (isLiteral(?id) && (STR(?id) = "{stem}" || STRSTARTS(STR(?id), "{stem}."))) }}"""
+
+
+def source_graph(path: Path) -> ox.NamedNode | None:
+    """A data file named after the source document it describes goes to that document's graph; other
+    triples files go to id:graph/common, and quad files (TriG, N-Quads) keep their own graphs (None).
+
+    The file is read natively into a scratch store only when its bytes hold its own name; a million-triple
+    file that cannot describe itself costs one substring search, not a second parse.
+    """
+    if rdf_format(path) in QUAD_FORMATS:
+        return None
+    common = ox.NamedNode(str(GRAPH_COMMON))
+    stem = path.stem
+    if not stat.S_ISREG(file_kind(path)) or not path.stat().st_size:  # load_file says what is wrong with it
+        return common
+    with open(path, "rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        if stem.isascii() and data.find(stem.encode()) < 0:
+            return common
+    scratch = ox.Store()
+    load_file(scratch, path)
+    literal = stem.replace("\\", "\\\\").replace('"', '\\"')
+    ask = _DESCRIBES_ITSELF.format(cls=PH.SourceDocument, identifier=DCT.identifier, stem=literal)
+    return ox.NamedNode(str(graph_for_source(stem))) if scratch.query(ask) else common
+
+
 def expand_inputs(inputs: Iterable[str | Path]) -> list[Path]:
-    """Files named directly, plus every RDF file below a named folder, in a stable order."""
+    """Files named directly, plus every RDF file below a named folder, in a stable order; a file named
+    twice (directly and inside a named folder, say) once, since reading it twice would double its blank
+    nodes."""
     files: list[Path] = []
+    seen: set[str] = set()
     for item in inputs:
         path = Path(item)
-        if path.is_dir():
+        if stat.S_ISDIR(file_kind(path)):
             found = sorted(p for p in path.rglob("*") if p.suffix.lower() in FORMATS)
             if not found:  # a mistyped folder must not build, validate or serve an empty graph
                 raise InputError(f"no RDF files ({', '.join(sorted(FORMATS))}) in this folder", path=path)
-            files.extend(found)
-        elif path.exists():
-            files.append(path)
         else:
-            raise InputError("no such file or folder", path=path)
+            found = [path]
+        for file in found:
+            key = os.path.realpath(file)
+            if key not in seen:
+                seen.add(key)
+                files.append(file)
     return files
 
 

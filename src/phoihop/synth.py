@@ -685,7 +685,8 @@ class Generator:
         w.add(event, _iri(DCT.date), _date(day))
         w.add(event, _iri(DCT.type), _iri(ID["change-kind/merger"]))
         w.add(event, _iri(PH.legalBasis), basis)
-        w.add(event, NOTE, _lit("Dữ liệu tổng hợp: việc hợp nhất theo kịch bản sắp xếp tỉnh năm 2025 của bộ sinh dữ liệu.", "vi"))
+        w.add(event, NOTE, _lit("Dữ liệu tổng hợp: việc hợp nhất theo kịch bản sắp xếp tỉnh năm 2025 "
+                                "của bộ sinh dữ liệu.", "vi"))
         usage = self.bnode()
         w.add(event, _iri(PROV.qualifiedUsage), usage)
         w.add(usage, A, _iri(PROV.Usage))

@@ -1,7 +1,8 @@
-"""SHACL validation (pySHACL as the reference engine) and the data-quality check queries.
+"""The one validation entry point: SHACL (either engine) plus the data-quality check queries.
 
-Validation runs on a graph whose rdf:type closure has been materialised by `infer`, so the shapes
-can target superclasses without asking pySHACL to reason again.
+`phoihop build` and `phoihop validate` both call `check`, so a graph judged one way by the build is judged
+the same way when its published files are validated again; `validate_files` reads files as the build reads
+data (ontology and gazetteer added unless present, inference to the fixpoint) before calling it.
 """
 
 from __future__ import annotations
@@ -15,179 +16,35 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import SH
 
-from .errors import InputError
-from .resources import queries_dir, shapes_dir
-from .store import expand_inputs, to_rdflib
+from . import shacl_sparql
+from .errors import InputError, UsageError
+from .infer import infer
+from .reason import check_consistency
+from .release import built_graph_files
+from .resources import queries_dir
+from .shacl import ValidationReport, ValidationResult, load_shapes, validate_graph
+from .store import expand_inputs, load_files, to_rdflib
 
 log = logging.getLogger("phoihop.validate")
 
-
-@dataclass(frozen=True)
-class ValidationResult:
-    """One SHACL result: where it is, which shape and constraint said so, and why (vi and en)."""
-
-    focus: str
-    path: str | None
-    shape: str
-    component: str
-    value: str | None
-    severity: str
-    message_vi: str
-    message_en: str
-
-    def key(self) -> tuple:
-        """What two engines must agree on for the same result."""
-        return (self.focus, self.path, self.shape, self.component, self.value)
-
-
-@dataclass
-class ValidationReport:
-    """Whether the data conforms, and every result, from one engine."""
-
-    conforms: bool
-    results: list[ValidationResult] = field(default_factory=list)
-    engine: str = "pyshacl"
-
-    @property
-    def violations(self) -> list[ValidationResult]:
-        return [r for r in self.results if r.severity.endswith("Violation")]
-
-    def to_text(self, limit: int | None = None) -> str:
-        """One line per result: focus node, property, message (en and vi)."""
-        if self.conforms:
-            return f"conforms ({len(self.results)} warnings)" if self.results else "conforms"
-        lines = [f"does not conform: {len(self.violations)} violations, "
-                 f"{len(self.results) - len(self.violations)} other results ({self.engine})"]
-        for r in sorted(self.results, key=lambda r: (r.severity, r.focus, r.path or ""))[:limit]:
-            severity = r.severity.rsplit("#", 1)[-1]
-            path = f" {_short(r.path)}" if r.path else ""
-            value = f" = {r.value}" if r.value and r.value != r.focus else ""
-            lines.append(f"{severity}: {_short(r.focus)}{path}{value}: {r.message_en or r.message_vi}"
-                         + (f" / {r.message_vi}" if r.message_vi and r.message_en else "")
-                         + f" [{_short(r.shape)}]")
-        if limit is not None and len(self.results) > limit:
-            lines.append(f"… and {len(self.results) - limit} more")
-        return "\n".join(lines)
-
-    def to_json(self) -> str:
-        return json.dumps({"conforms": self.conforms, "engine": self.engine,
-                           "results": [asdict(r) for r in self.results]}, ensure_ascii=False, indent=2)
-
-    def to_graph(self) -> rdflib.Graph:
-        """The report as a SHACL ValidationReport graph."""
-        g = rdflib.Graph()
-        g.bind("sh", SH)
-        report = rdflib.BNode()
-        g.add((report, rdflib.RDF.type, SH.ValidationReport))
-        g.add((report, SH.conforms, rdflib.Literal(self.conforms)))
-        for r in self.results:
-            node = rdflib.BNode()
-            g.add((report, SH.result, node))
-            g.add((node, rdflib.RDF.type, SH.ValidationResult))
-            g.add((node, SH.focusNode, _term(r.focus)))
-            g.add((node, SH.sourceShape, _term(r.shape)))
-            g.add((node, SH.sourceConstraintComponent, rdflib.URIRef(r.component)))
-            g.add((node, SH.resultSeverity, rdflib.URIRef(r.severity)))
-            if r.path:
-                g.add((node, SH.resultPath, _term(r.path)))
-            if r.value is not None:
-                g.add((node, SH.value, rdflib.Literal(r.value)))
-            for text, lang in ((r.message_vi, "vi"), (r.message_en, "en")):
-                if text:
-                    g.add((node, SH.resultMessage, rdflib.Literal(text, lang=lang)))
-        return g
-
-
-def _short(iri: str | None) -> str:
-    from .namespaces import PREFIXES
-
-    if not iri:
-        return ""
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(str(ns)):
-            return f"{prefix}:{iri[len(str(ns)):]}"
-    return iri
-
-
-def _term(text: str) -> rdflib.term.Node:
-    return rdflib.URIRef(text) if "://" in text else rdflib.BNode(text)
-
-
-def load_shapes(folder: Path | None = None) -> rdflib.Graph:
-    """Every shapes file of shapes/ in one graph."""
-    folder = folder or shapes_dir()
-    files = sorted(folder.glob("*.ttl"))
-    if not files:
-        raise InputError("no SHACL shapes (*.ttl) found", path=folder)
-    graph = rdflib.Graph()
-    for f in files:
-        try:
-            graph.parse(f, format="turtle")
-        except Exception as err:  # rdflib raises several unrelated types for bad Turtle
-            raise InputError(f"shapes do not parse: {err}", path=f) from None
-    return graph
-
-
-def _node_text(term) -> str | None:
-    if term is None:
-        return None
-    return str(term)
-
-
-def _results_from_pyshacl(report_graph: rdflib.Graph) -> list[ValidationResult]:
-    results = []
-    for node in report_graph.subjects(rdflib.RDF.type, SH.ValidationResult):
-        messages = {getattr(m, "language", None): str(m) for m in report_graph.objects(node, SH.resultMessage)}
-        path = report_graph.value(node, SH.resultPath)
-        results.append(ValidationResult(
-            focus=_node_text(report_graph.value(node, SH.focusNode)) or "",
-            path=_node_text(path) if isinstance(path, rdflib.URIRef) else (path and "(complex path)"),
-            shape=_node_text(report_graph.value(node, SH.sourceShape)) or "",
-            component=_node_text(report_graph.value(node, SH.sourceConstraintComponent)) or "",
-            value=_node_text(report_graph.value(node, SH.value)),
-            severity=_node_text(report_graph.value(node, SH.resultSeverity)) or str(SH.Violation),
-            message_vi=messages.get("vi", ""),
-            message_en=messages.get("en", messages.get(None, "")),
-        ))
-    return results
-
-
-def validate_graph(data: rdflib.Graph, shapes: rdflib.Graph | None = None) -> ValidationReport:
-    """Validate an rdflib graph with pySHACL (no extra inference: the build materialised it)."""
-    import pyshacl
-
-    shapes = shapes if shapes is not None else load_shapes()
-    conforms, report_graph, _ = pyshacl.validate(
-        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True)
-    return ValidationReport(conforms=bool(conforms), results=_results_from_pyshacl(report_graph))
-
-
 ENGINES = ("sparql", "pyshacl")
+CHECKS_IRI = "https://w3id.org/phoihop/queries/checks/"  # where a failed check query is named in a report graph
+
+__all__ = ["ENGINES", "CheckOutcome", "ValidationReport", "ValidationResult", "Verdict", "check", "load_shapes",
+           "render", "run_checks", "validate_command", "validate_files", "validate_graph", "validate_store"]
 
 
 def validate_store(store: ox.Store, shapes: rdflib.Graph | None = None, engine: str = "sparql") -> ValidationReport:
-    """Validate the union of a store's graphs.
+    """SHACL alone on the union of a store's graphs.
 
     "sparql" compiles the shapes to SPARQL run natively on the store (fast; tests prove its reports equal
     pySHACL's on every shape fixture and on the curated graph); "pyshacl" is the reference engine.
     """
     if engine == "sparql":
-        from .shacl_sparql import validate_store as validate_natively
-
-        return validate_natively(store, shapes)
+        return shacl_sparql.validate_store(store, shapes)
     if engine == "pyshacl":
         return validate_graph(to_rdflib(store), shapes)
     raise InputError(f"unknown SHACL engine {engine!r} (one of {', '.join(ENGINES)})")
-
-
-def validate_files(paths: list[str | Path], with_ontology: bool = True) -> ValidationReport:
-    """Validate data files as the build would: with the ontology, after inference."""
-    from .build import load_sources
-    from .infer import infer
-
-    store = load_sources(expand_inputs(paths), with_ontology=with_ontology)
-    infer(store)
-    return validate_store(store)
 
 
 @dataclass
@@ -217,37 +74,114 @@ def run_checks(store: ox.Store, folder: Path | None = None) -> list[CheckOutcome
     return outcomes
 
 
-def render(report: ValidationReport, fmt: str) -> str:
-    """The report as text, JSON or a SHACL report graph in Turtle."""
-    if fmt == "json":
-        return report.to_json()
-    if fmt == "turtle":
-        return report.to_graph().serialize(format="turtle")
-    return report.to_text()
+def _row_text(row: dict[str, str]) -> str:
+    return ", ".join(f"{k}={v}" for k, v in row.items())
 
 
-def validate_report(files: list[Path], owl: bool = False, built: Path = Path("dist/phoihop.ttl")
-                    ) -> ValidationReport:
-    """What `phoihop validate` checks: the named files (with the ontology), or else the built graph."""
-    from .store import load_files
+@dataclass
+class Verdict:
+    """The SHACL report and the check queries of one graph: it conforms when both are silent."""
 
-    if files:
-        report = validate_files(files)
-        data_files = expand_inputs(files)
-    else:
-        if not built.is_file():
-            raise InputError("no built graph: run `phoihop build` first, or name the files to validate",
-                             path=built)
-        report = validate_store(load_files([built]))
-        data_files = [built]
+    report: ValidationReport
+    checks: list[CheckOutcome] = field(default_factory=list)
+
+    @property
+    def failed_checks(self) -> list[CheckOutcome]:
+        return [c for c in self.checks if c.rows]
+
+    @property
+    def conforms(self) -> bool:
+        return self.report.conforms and not self.failed_checks
+
+    @property
+    def results(self) -> list[ValidationResult]:
+        return self.report.results
+
+    @property
+    def violations(self) -> list[ValidationResult]:
+        return self.report.violations
+
+    @property
+    def problems(self) -> int:
+        return len(self.report.violations) + sum(len(c.rows) for c in self.failed_checks)
+
+    def to_text(self, limit: int | None = None, rows: int | None = None) -> str:
+        """The SHACL report, then each failed check with its rows (a conflict names the node and both
+        values); `limit` caps SHACL lines, `rows` the rows shown per check."""
+        lines = [self.report.to_text(limit)]
+        if self.report.conforms and self.failed_checks:
+            lines = [f"does not conform: {len(self.failed_checks)} check queries failed "
+                     f"(SHACL: {lines[0]})"]
+        for check in self.failed_checks:
+            lines.append(f"check {check.name} ({check.title}): {len(check.rows)} rows")
+            lines += [f"  {_row_text(row)}" for row in check.rows[:rows]]
+        return "\n".join(lines)
+
+    def to_json(self) -> str:
+        return json.dumps({"conforms": self.conforms, "engine": self.report.engine,
+                           "results": [asdict(r) for r in self.report.results],
+                           "checks": [asdict(c) for c in self.checks]}, ensure_ascii=False, indent=2)
+
+    def to_graph(self) -> rdflib.Graph:
+        """A SHACL ValidationReport graph; a failed check query's rows are results of its query's IRI."""
+        graph = self.report.to_graph()
+        report = next(graph.subjects(rdflib.RDF.type, SH.ValidationReport))
+        graph.set((report, SH.conforms, rdflib.Literal(self.conforms)))
+        for check in self.failed_checks:
+            for row in check.rows:
+                node = rdflib.BNode()
+                focus = next((v for v in row.values() if "://" in v), "")
+                graph.add((report, SH.result, node))
+                graph.add((node, rdflib.RDF.type, SH.ValidationResult))
+                graph.add((node, SH.focusNode, rdflib.URIRef(focus) if focus else rdflib.Literal("")))
+                graph.add((node, SH.sourceShape, rdflib.URIRef(CHECKS_IRI + check.name)))
+                graph.add((node, SH.sourceConstraintComponent, SH.SPARQLConstraintComponent))
+                graph.add((node, SH.resultSeverity, SH.Violation))
+                graph.add((node, SH.resultMessage, rdflib.Literal(f"{check.title}: {_row_text(row)}", lang="en")))
+        return graph
+
+
+def check(store: ox.Store, engine: str = "sparql", shapes: rdflib.Graph | None = None) -> Verdict:
+    """The one validation entry point: the shapes and the check queries on a store (already inferred)."""
+    return Verdict(validate_store(store, shapes, engine), run_checks(store))
+
+
+def validate_files(paths: list[str | Path], base: list[str | Path] | tuple = (), engine: str = "sparql") -> Verdict:
+    """Validate data files as the build would: with the graphs they extend (`base`), the ontology and the
+    gazetteer (added unless the inputs hold them), after inference."""
+    store = load_files([*base, *paths], sources=True)
+    infer(store)
+    return check(store, engine)
+
+
+def validate_command(files: list[Path], bases: list[Path] | tuple = (), owl: bool = False,
+                     engine: str = "sparql") -> Verdict:
+    """What `phoihop validate` checks: the named files with the graphs they extend, or else the built graph
+    (its files checked against the release manifest first), plus HermiT with `owl`."""
+    if not files and bases:
+        raise UsageError("--base names the graph that files extend: name the files to validate too")
+    inputs = list(files) or built_graph_files(verify=True)
+    verdict = validate_files(inputs, bases, engine)
     if owl:
-        from .reason import check_consistency
+        add_consistency(verdict, [*bases, *inputs])
+    return verdict
 
-        outcome = check_consistency(data_files)
-        if not outcome.consistent:
-            report.conforms = False
-            report.results.append(ValidationResult(
-                focus="", path=None, shape="HermiT", component="owl:consistency", value=None,
-                severity=str(SH.Violation), message_vi="Ontology và dữ liệu không nhất quán (HermiT)",
-                message_en=f"ontology + data are inconsistent (HermiT): {outcome.message}"))
-    return report
+
+def add_consistency(verdict: Verdict, files: list[Path]) -> None:
+    """HermiT on the ontology and the files; an inconsistency becomes one more violation of the report."""
+    outcome = check_consistency(expand_inputs(files))
+    if not outcome.consistent:
+        verdict.report.conforms = False
+        verdict.report.results.append(ValidationResult(
+            focus="", path=None, shape="HermiT", component="owl:consistency", value=None,
+            severity=str(SH.Violation), message_vi="Ontology và dữ liệu không nhất quán (HermiT)",
+            message_en=f"ontology + data are inconsistent (HermiT): {outcome.message}"))
+
+
+def render(verdict: Verdict, fmt: str) -> str:
+    """The verdict as text, JSON or a SHACL report graph in Turtle."""
+    if fmt == "json":
+        return verdict.to_json()
+    if fmt == "turtle":
+        return verdict.to_graph().serialize(format="turtle")
+    return verdict.to_text()
