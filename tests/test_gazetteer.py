@@ -22,13 +22,12 @@ import pytest
 from rdflib import URIRef
 from rdflib.namespace import RDF, SKOS
 
-from phoihop.build import load_sources
 from phoihop.errors import DataInvalid
 from phoihop.gazetteer import Area, Gazetteer, area_graph, gso_code, load_gazetteer, read_areas, read_units
 from phoihop.infer import infer
 from phoihop.namespaces import DCT, GRAPH_COMMON, ID, PH, PROV, sparql_prologue
 from phoihop.resources import data_dir, shapes_dir
-from phoihop.store import add_rdflib_graph, expand_inputs
+from phoihop.store import add_rdflib_graph, load_files
 from phoihop.validate import validate_store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -246,7 +245,7 @@ def test_whole_levels_conform(level: str) -> None:
     if not any(shapes_dir().glob("*.ttl")):
         pytest.skip("shapes/ has no SHACL files yet")
     g = area_graph(levels=(level,))
-    store = load_sources([])  # the ontology, its schemes and the provinces
+    store = load_files([], sources=True)  # the ontology, its schemes and the provinces
     add_rdflib_graph(store, g, ox.NamedNode(str(GRAPH_COMMON)))
     infer(store)
     report = validate_store(store)
@@ -259,7 +258,7 @@ def test_whole_levels_conform(level: str) -> None:
 @cache
 def built_codes() -> dict[str, list[str]]:
     """Area IRI -> its GSO codes, in the curated graph as the build loads it (data/, gazetteer, ontology)."""
-    store = load_sources(expand_inputs([data_dir()]))
+    store = load_files([data_dir()], sources=True)
     query = sparql_prologue() + """SELECT ?area ?code WHERE {
         ?area a ph:AdministrativeArea . OPTIONAL { ?area skos:notation ?code } }"""
     codes: dict[str, list[str]] = {}

@@ -8,6 +8,7 @@ The version is written once (phoihop.__version__) and must agree everywhere it i
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import tomllib
 from pathlib import Path
@@ -53,8 +54,13 @@ def value(graph: rdflib.Graph, subject, predicate):
 
 
 def test_build_writes_the_description_beside_the_graph(built) -> None:
-    assert sorted(p.name for p in built.iterdir() if not p.name.startswith(".")) == \
-        ["phoihop.trig", "phoihop.ttl", "validation-report.txt", "void.ttl"]
+    """void.ttl is part of the release: in the release folder, listed with its checksum in the manifest,
+    and reachable under its stable name beside the graph."""
+    release = (built / "current").resolve()
+    assert sorted(p.name for p in release.iterdir()) == ["manifest.json", "phoihop.trig", "phoihop.ttl", "void.ttl"]
+    manifest = json.loads((release / "manifest.json").read_text(encoding="utf-8"))
+    assert "void.ttl" in manifest["files"]
+    assert (built / "void.ttl").resolve() == release / "void.ttl"
 
 
 @pytest.mark.parametrize("engine", ["sparql", "pyshacl"])

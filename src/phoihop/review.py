@@ -31,12 +31,11 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .atomic import atomic_write
-from .resources import ontology_files
 from .errors import InputError, UsageError
 from .export import inline_script, script_json
 from .namespaces import GRAPH_INFERRED, GRAPH_ONTOLOGY, RDF
 from .normalize import read_text_file
-from .resources import queries_dir
+from .resources import ontology_files, queries_dir
 from .store import expand_inputs, load_files
 
 log = logging.getLogger("phoihop.review")
