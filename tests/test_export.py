@@ -18,10 +18,12 @@ from click.testing import CliRunner
 from phoihop import cli as cli_module
 from phoihop import export as ex
 from phoihop import network as nw
-from phoihop.build import ontology_files
+from phoihop.build import load_sources, ontology_files
 from phoihop.cli import cli
 from phoihop.infer import infer
-from phoihop.store import load_files
+from phoihop.node_attributes import years
+from phoihop.resources import data_dir
+from phoihop.store import expand_inputs, load_files
 
 NETWORK = Path(__file__).parent / "fixtures" / "network"
 FIXTURE_FILES = [*ontology_files(), NETWORK / "data.ttl"]  # the real ontology and schemes, our data
@@ -99,6 +101,47 @@ def test_actor_area_and_level(store, raw_store, inferred, actor, area, level):
     iri = ID + "actor/" + actor
     data = nw.node_attributes(store if inferred else raw_store, [iri])[iri]
     assert (data["area"], data["level"]) == (area, level)
+
+
+def reference_attributes(store, iris) -> dict[str, dict]:
+    """node-attributes.rq, the attributes' definition in SPARQL, turned into the same dicts."""
+    out = {}
+    for row in nw.select(store, "node-attributes", iris):
+        attrs = {
+            "label": row["label_vi"] or row["label_en"] or row["number"] or nw.local_name(row["node"]),
+            "label_vi": row["label_vi"], "label_en": row["label_en"],
+            "type": nw.local_name(row["type"]) if row["type"] else None,
+            "level": nw.local_name(row["level"]) if row["level"] else None,
+            "area": row["area"], "iri": row["node"], "number": row["number"], "date": row["date"],
+            "topics": sorted(nw.local_name(t) for t in (row["topics"] or "").split()),
+            "years": years(*(int(row[k]) if row[k] else None for k in ("year_from", "year_to"))),
+        }
+        out[row["node"]] = {k: v for k, v in attrs.items() if v not in (None, "", [])}
+    return out
+
+
+@pytest.fixture(scope="module")
+def curated_store():
+    """The project's own curated graph (data/), built and inferred."""
+    store = load_sources(expand_inputs([data_dir()]))
+    infer(store)
+    return store
+
+
+@pytest.mark.parametrize("which", ["store", "raw_store", "curated_store"])
+def test_node_attributes_agree_with_their_sparql_definition(request, which):
+    """One pass over node-facts.rq gives what node-attributes.rq gives node by node, for every node of
+    every network and every item a page lists."""
+    store = request.getfixturevalue(which)
+    attributes = nw.all_node_attributes(store)
+    nodes = set()
+    for name in nw.GRAPH_NAMES:
+        net = nw.build_network(store, name, details=True, attributes=attributes)
+        nodes |= set(net.graph) | set(net.items)
+    expected = reference_attributes(store, nodes)
+    assert len(expected) > 20
+    bare = {n: {"label": nw.local_name(n), "iri": n} for n in expected}  # a dangling reference
+    assert {n: attributes.get(n, bare[n]) for n in expected} == expected
 
 
 def test_instruments_take_the_level_and_area_of_their_issuer(networks):

@@ -12,7 +12,6 @@ import mmap
 import os
 import tempfile
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,8 +30,8 @@ from .store import (
     expand_inputs,
     load_file,
     rdf_format,
-    union_graph,
 )
+from .turtle import write_union
 from .validate import CheckOutcome, ValidationReport, run_checks, validate_store
 
 log = logging.getLogger("phoihop.build")
@@ -154,13 +153,9 @@ def stage_outputs(store: ox.Store, out_dir: Path) -> StagedOutputs:
             os.close(fd)
             staged.temps.append(tmp)
 
-        def counted() -> Iterator[ox.Triple]:
-            for triple in union_graph(store):
-                staged.triples += 1
-                yield triple
         with ThreadPoolExecutor(max_workers=1) as pool:
             trig = pool.submit(store.dump, staged.temps[1], format=ox.RdfFormat.TRIG, prefixes=PREFIX_MAP)
-            ox.serialize(counted(), staged.temps[0], format=ox.RdfFormat.TURTLE, prefixes=PREFIX_MAP)
+            staged.triples = write_union(store, staged.temps[0])  # grouped, sorted, readable (turtle.py)
             trig.result()
     except BaseException:
         staged.discard()
