@@ -112,7 +112,8 @@ def reference_attributes(store, iris) -> dict[str, dict]:
             "label_vi": row["label_vi"], "label_en": row["label_en"],
             "type": nw.local_name(row["type"]) if row["type"] else None,
             "level": nw.local_name(row["level"]) if row["level"] else None,
-            "area": row["area"], "iri": row["node"], "number": row["number"], "date": row["date"],
+            "area": row["area"], "area_en": row["area_en"], "iri": row["node"], "number": row["number"],
+            "clause": row["clause"], "date": row["date"],
             "topics": sorted(nw.local_name(t) for t in (row["topics"] or "").split()),
             "years": years(*(int(row[k]) if row[k] else None for k in ("year_from", "year_to"))),
         }

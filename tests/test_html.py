@@ -1,8 +1,10 @@
 """The interactive page in a real browser: Debian's Chromium driven by Playwright (no `playwright install`).
 
-Checks that the nodes are drawn, that the filters change what is shown, that a click lists a node's
-commitments, that the language toggle works, and that the page makes no request beyond its own file and
-logs no error. Skips with a message where Chromium or Playwright is missing.
+Checks that the nodes are drawn, that the filters change what is shown and refit the view, that a click
+lists a node's commitments (only those the filters keep), that English mode translates labels, tooltips and
+legend, that labels are readable (fixed size, inside the canvas, apart), that commitments are named by
+clause and topic, that the hierarchy is a radial tree without empty areas, and that the page makes no
+request beyond its own file and logs no error. Skips with a message where Chromium or Playwright is missing.
 """
 
 from __future__ import annotations
@@ -26,12 +28,19 @@ if not CHROMIUM.exists():
     pytest.skip(f"{CHROMIUM} not found: apt-get install chromium", allow_module_level=True)
 
 
+EMPTY_AREA = "https://w3id.org/phoihop/id/area/ca-mau"
+
+
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory) -> dict[str, Path]:
     store = load_files([*ontology_files(), NETWORK / "data.ttl"])  # not inferred: levels come via the area
     out = tmp_path_factory.mktemp("html")
-    return {name: ex.write_html(nw.build_network(store, name, details=True), out / name)[0]
-            for name in ("coordination", "hierarchy")}
+    networks = {name: nw.build_network(store, name, details=True) for name in nw.GRAPH_NAMES}
+    hierarchy = networks["hierarchy"].graph  # a province with no actor in the graph, as the gazetteer gives
+    hierarchy.add_node(EMPTY_AREA, label="Cà Mau", label_vi="Cà Mau", label_en="Ca Mau",
+                       type="AdministrativeArea", level="province", iri=EMPTY_AREA)
+    hierarchy.add_edge(EMPTY_AREA, "https://w3id.org/phoihop/id/area/viet-nam", weight=1, relations=["withinArea"])
+    return {name: ex.write_html(net, out / name)[0] for name, net in networks.items()}
 
 
 @pytest.fixture(scope="module")
@@ -59,6 +68,18 @@ class Visit:
         self.page.on("request", lambda r: self.requests.append(r.url))
         self.page.goto(self.url)
         self.page.wait_for_selector("body[data-ready='1']", timeout=30_000)
+
+    def labels(self) -> list[dict]:
+        return self.page.evaluate("window.phoihop.labels()")
+
+    def click_node(self, iri: str) -> None:
+        x, y = self.page.evaluate("""id => {
+            const net = window.phoihop.network;
+            const dom = net.canvasToDOM(net.getPositions([id])[id]);
+            const box = document.getElementById('network').getBoundingClientRect();
+            return [dom.x + box.left, dom.y + box.top];
+        }""", iri)
+        self.page.mouse.click(x, y)
 
     def shown(self) -> tuple[int, int]:
         status = self.page.locator("#status")
@@ -112,27 +133,85 @@ def test_filters_change_what_is_shown(visit):
 
 def test_click_shows_commitments_and_instruments(visit):
     v = visit("coordination")
-    x, y = v.page.evaluate("""id => {
-        const net = window.phoihop.network;
-        const dom = net.canvasToDOM(net.getPositions([id])[id]);
-        const box = document.getElementById('network').getBoundingClientRect();
-        return [dom.x + box.left, dom.y + box.top];
-    }""", LDLD_HN)
-    v.page.mouse.click(x, y)
+    v.click_node(LDLD_HN)
     details = v.page.inner_text("#details")
     assert "Liên đoàn Lao động thành phố Hà Nội" in details
     assert "Nhiệm vụ (5)" in details and "Văn bản (3)" in details and "chủ trì" in details
 
 
 def test_language_toggle(visit):
+    """English mode translates the title, the drawn labels, the tooltips (area and type too) and the legend."""
     v = visit("coordination")
     v.page.click("#lang")
     assert v.page.inner_text("#title") == "Coordination network"
-    label = v.page.evaluate("id => window.phoihop.network.body.data.nodes.get(id).label", LDLD_HN)
-    assert label == "Ha Noi Federation of Labour" and "nodes" in v.page.inner_text("#status")
+    assert "Ha Noi Federation of Labour" in {label["text"] for label in v.labels()}
+    tooltip = v.page.evaluate("id => window.phoihop.tooltip(id)", LDLD_HN)
+    assert tooltip.splitlines()[0] == "Ha Noi Federation of Labour" and "Ha Noi" in tooltip.splitlines()[1]
+    assert "Hà Nội" not in tooltip and "labour union" in tooltip.splitlines()[1].lower()
+    legend = v.page.inner_text("#legend")
+    assert "Level (border)" in legend and "Province" in legend and "Cấp" not in legend
+    assert "nodes" in v.page.inner_text("#status")
+
+
+@pytest.mark.parametrize("name", nw.GRAPH_NAMES)
+def test_labels_are_readable_inside_the_canvas_and_apart(visit, name):
+    """Labels are drawn at 13 px whatever the zoom, never cut by the canvas edge, never on each other."""
+    v = visit(name)
+    labels = v.labels()
+    width, height = v.page.evaluate("""() => { const c = document.querySelector('#network canvas');
+        return [c.clientWidth, c.clientHeight]; }""")
+    assert len(labels) >= 8
+    for a in labels:
+        assert a["px"] >= 12 and 0 <= a["x"] and a["x"] + a["w"] <= width and 0 <= a["y"] and a["y"] + a["h"] <= height
+    for i, a in enumerate(labels):
+        for b in labels[i + 1:]:
+            assert (a["x"] + a["w"] <= b["x"] or b["x"] + b["w"] <= a["x"] or a["y"] + a["h"] <= b["y"]
+                    or b["y"] + b["h"] <= a["y"]), (a["text"], b["text"])
+
+
+def test_the_hub_is_labelled_first(visit):
+    labels = visit("coordination").labels()
+    assert labels[0]["id"] == LDLD_HN
+
+
+def test_a_filter_refits_the_view_and_the_panel_follows_it(visit):
+    v = visit("coordination")
+    v.click_node(LDLD_HN)
+    assert "Nhiệm vụ (5)" in v.page.inner_text("#details")
+    v.page.select_option("#filter-topic", "inspection")
+    details = v.page.inner_text("#details")
+    assert "Nhiệm vụ (1 / 5)" in details and "II.2 Kiểm tra doanh nghiệp" in details
+    spread = v.page.evaluate("""() => {
+        const net = window.phoihop.network, ids = window.phoihop.nodes.getIds();
+        const points = ids.map(id => net.canvasToDOM(net.getPositions([id])[id]));
+        const c = document.querySelector('#network canvas');
+        const xs = points.map(p => p.x), ys = points.map(p => p.y);
+        const w = c.clientWidth, h = c.clientHeight;
+        return [(Math.max(...xs) - Math.min(...xs)) / w, (Math.max(...ys) - Math.min(...ys)) / h,
+                Math.min(...xs), Math.min(...ys), w - Math.max(...xs), h - Math.max(...ys)];
+    }""")
+    assert max(spread[:2]) > 0.5 and min(spread[2:]) > 0  # refitted: the three nodes fill the view
+
+
+def test_commitments_are_named_by_clause_and_topic_with_the_text_on_hover(visit):
+    v = visit("bipartite")
+    commitment = "https://w3id.org/phoihop/id/instrument/ha-noi-ubnd-ldld/2021/21-ctr/commitment/ii-1"
+    texts = {label["id"]: label["text"] for label in v.labels()}
+    assert texts[commitment] == "II.1 · Chăm lo đời sống người lao động"
+    tooltip = v.page.evaluate("id => window.phoihop.tooltip(id)", commitment)
+    assert len(tooltip.splitlines()[0]) > len(texts[commitment]) and "nhiệm vụ" in tooltip.lower()
+
+
+def test_hierarchy_hides_areas_without_actors_until_asked(visit):
+    v = visit("hierarchy")
+    assert v.shown() == (22, 28) and EMPTY_AREA not in v.page.evaluate("window.phoihop.nodes.getIds()")
+    v.page.check("#filter-empty")
+    assert v.shown() == (23, 29)
+    radii = v.page.evaluate("""() => { const p = window.phoihop.network.getPositions();
+        return Object.values(p).map(q => Math.round(Math.hypot(q.x, q.y))); }""")
+    assert len(set(radii)) <= 6  # nodes sit on a few rings, by depth
 
 
 def test_network_without_topics_hides_the_topic_filter(visit):
     v = visit("hierarchy")
-    assert v.shown() == (22, 28)
     assert not v.page.is_visible("#filter-topic") and v.page.is_visible("#filter-level")

@@ -393,7 +393,9 @@ def _inline_script(text: str) -> str:
     return re.sub(r"</(script)", r"<\\/\1", text, flags=re.IGNORECASE)
 
 
-PAGE_NODE_KEYS = ("label_vi", "label_en", "type", "level", "area", "number", "date")
+PAGE_NODE_KEYS = ("label_vi", "label_en", "type", "level", "area", "area_en", "number", "clause", "date", "topics")
+PAGE_ITEM_KEYS = ("label_vi", "label_en", "number", "clause", "date", "topics", "years")
+LAYOUTS = {"hierarchy": "radial"}  # the others: force-directed
 
 
 def page_data(net: nw.Network) -> dict:
@@ -403,23 +405,23 @@ def page_data(net: nw.Network) -> dict:
     nodes = []
     for node, data in graph.nodes(data=True):
         entry = {k: data[k] for k in PAGE_NODE_KEYS if k in data}
-        entry.update(id=node, degree=undirected_degree(node), fill=type_colour(data.get("type")),
-                     border=level_colour(data.get("level")))
+        entry.update(id=node, degree=undirected_degree(node), weight=undirected_degree(node, weight="weight"),
+                     fill=type_colour(data.get("type")), border=level_colour(data.get("level")))
         entry.setdefault("label_vi", data.get("label", node))
         nodes.append(entry)
     edges = [{"from": u, "to": v, "weight": d.get("weight", 1), "topics": d.get("topics", []),
               "years": d.get("years", []), "relations": d.get("relations", []),
               "programmes": d.get("programmes", [])} for u, v, d in graph.edges(data=True)]
-    items = {iri: {k: a[k] for k in ("label_vi", "label_en", "number", "date") if k in a}
-             for iri, a in net.items.items()}
+    items = {iri: {k: a[k] for k in PAGE_ITEM_KEYS if k in a} for iri, a in net.items.items()}
     present = {d.get("type") for _, d in graph.nodes(data=True)}
     levels = {d.get("level") for _, d in graph.nodes(data=True)}
     return {
         "name": net.name, "title": style()["titles"][net.name], "directed": graph.is_directed(),
-        "filters": str(net.filters), "nodes": nodes, "edges": edges,
+        "layout": LAYOUTS.get(net.name, "force"), "filters": str(net.filters), "nodes": nodes, "edges": edges,
         "details": {node: [list(entry) for entry in entries] for node, entries in net.details.items()
                     if node in graph},
         "items": items, "vocabulary": net.vocabulary, "roles": style()["roles"], "ui": style()["ui"],
+        "relations": style()["relations"],
         "colours": {"type": {t: type_colour(t) for t in present if t},
                     "level": {lv: level_colour(lv) for lv in levels if lv}, "unknown": style()["unknown"]},
     }

@@ -277,7 +277,8 @@ def _add_details(store: ox.Store, network: Network, attributes: NodeAttributes) 
         network.details.setdefault(row["node"], []).append((row["kind"], row["item"], row["role"]))
     for entries in network.details.values():
         entries.sort()
-    network.items = {row["item"]: attributes.item(row["item"]) for row in rows}
+    network.items = {row["item"]: {**attributes.item(row["item"]), **attributes.scope(row["item"])}
+                     for row in rows}  # named, and kept or not by the page's topic and year filters
     network.vocabulary = vocabulary(store)
 
 

@@ -22,7 +22,8 @@ Rule = tuple[tuple[Path, ...], ...]  # candidate paths, best rank first
 
 LEVEL: Rule = ((("level",), ("areaLevel",)), (("spatial", "areaLevel"),), (("responsible", "level"),),
                (("responsible", "spatial", "areaLevel"),))
-AREA: Rule = ((("spatial", "label@vi"),), (("responsible", "spatial", "label@vi"),))  # after an area's own
+AREA: dict[str, Rule] = {  # the area's name, by language, of a node that is not an area itself
+    lang: ((("spatial", f"label@{lang}"),), (("responsible", "spatial", f"label@{lang}"),)) for lang in ("vi", "en")}
 YEAR_FROM: Rule = ((("begin",),), (("programme", "begin"),), (("date",), ("programme", "date")))
 YEAR_TO: Rule = ((("end",),), (("begin",),), (("programme", "end"),), (("programme", "begin"),),
                  (("date",), ("programme", "date")))
@@ -165,6 +166,7 @@ class NodeAttributes(Mapping[str, dict]):
             number = min(facts.get("number", ()), default=None)
             done = _present({"label": label_vi or label_en or number or local_name(node), "label_vi": label_vi,
                              "label_en": label_en, "iri": node, "number": number,
+                             "clause": min(facts.get("clause", ()), default=None),
                              "date": min(facts.get("date", ()), default=None)})
             self._items[node] = done
         return done
@@ -181,12 +183,13 @@ class NodeAttributes(Mapping[str, dict]):
     def _combine(self, node: str) -> dict:
         level = min(self._ranked(node, LEVEL), default=None)
         item = self.item(node)
-        area = item.get("label_vi") if self._values(node, "areaLevel") else None
-        kind = {"type": self._type(node), "level": local_name(level) if level else None,
-                "area": area or min(self._ranked(node, AREA), default=None)}
+        own = self._values(node, "areaLevel")  # an area is its own area
+        kind = {"type": self._type(node), "level": local_name(level) if level else None}
+        for lang, key in (("vi", "area"), ("en", "area_en")):
+            kind[key] = (own and item.get(f"label_{lang}")) or min(self._ranked(node, AREA[lang]), default=None)
         attrs = {**item, **_present(kind), **self.scope(node)}
-        order = ("label", "label_vi", "label_en", "type", "level", "area", "iri", "number", "date", "topics",
-                 "years")
+        order = ("label", "label_vi", "label_en", "type", "level", "area", "area_en", "iri", "number", "clause",
+                 "date", "topics", "years")
         return {key: attrs[key] for key in order if key in attrs}
 
 
