@@ -7,6 +7,8 @@ import csv
 import importlib.util
 import json
 import re
+import shutil
+import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -18,6 +20,7 @@ from click.testing import CliRunner
 from phoihop import cli as cli_module
 from phoihop import export as ex
 from phoihop import network as nw
+from phoihop import page, picture, style
 from phoihop.build import load_sources, ontology_files
 from phoihop.cli import cli
 from phoihop.infer import infer
@@ -308,7 +311,7 @@ def test_dot_quotes_everything(tmp_path):
     text = path.read_text(encoding="utf-8")
     assert text.startswith('strict digraph "citation" {') and text.rstrip().endswith("}")
     assert '"a \\"quoted\\" \\\\ name" -> "b" [weight="2", relations="cites;based_on"];' in text
-    assert 'label="Sở \\"X\\"\\nline"' in text and "\n" not in re.findall(r'label="[^"]*', text)[0]
+    assert 'tooltip="Sở \\"X\\"\\nline"' in text and "\n" not in re.findall(r'tooltip="[^"]*', text)[0]
 
 
 @pytest.mark.parametrize("name", nw.GRAPH_NAMES)
@@ -318,6 +321,40 @@ def test_dot_has_every_node_and_edge(networks, tmp_path, name):
     lines = path.read_text(encoding="utf-8").splitlines()
     assert sum(f'" {arrow} "' in line for line in lines) == networks[name].graph.number_of_edges()
     assert sum(line.startswith('  "') and arrow not in line for line in lines) == len(networks[name].graph)
+
+
+@pytest.mark.parametrize("name", nw.GRAPH_NAMES)
+def test_graphviz_draws_every_dot_with_a_sensible_shape(networks, tmp_path, name):
+    """The DOT file carries its own layout (sfdp, overlap removal, packed parts): plain `dot` gives a picture
+    no more than three times wider than high (an 8947x548 strip before), and every label is readable."""
+    if shutil.which("dot") is None:
+        pytest.skip("Graphviz is not installed (apt-get install graphviz)")
+    [path] = ex.write_dot(networks[name], tmp_path / name)
+    svg = subprocess.run(["dot", "-Tsvg", str(path)], capture_output=True, text=True, timeout=120, check=True).stdout
+    width, height = (float(v) for v in re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', svg).groups())
+    assert 1 / 3 <= width / height <= 3, (width, height)
+    fills = re.findall(r'fillcolor="(#[0-9a-f]{6})", fontcolor="(#[0-9a-f]{6})"', path.read_text(encoding="utf-8"))
+    assert fills and all(style.contrast(fill, text) >= 4 for fill, text in fills)
+
+
+@pytest.mark.parametrize("fill, text", [("#7f0000", "#ffffff"), ("#8c564b", "#ffffff"), ("#aec7e8", "#000000"),
+                                        ("#ff7f0e", "#000000"), ("#bcbd22", "#000000"), ("#000080", "#ffffff")])
+def test_text_colour_reads_on_its_fill(fill, text):
+    assert style.text_colour(fill) == text
+
+
+@pytest.mark.parametrize("attrs, lang, expected", [
+    ({"type": "Commitment", "clause": "II.1", "topics": ["worker-welfare"], "label_vi": "Thăm hỏi …"}, "vi",
+     "II.1 · Chăm lo đời sống người lao động"),
+    ({"type": "Commitment", "clause": "II.1", "topics": ["worker-welfare"]}, "en", "II.1 · Worker welfare"),
+    ({"type": "Commitment", "label_vi": "Thăm hỏi, tặng quà công nhân gặp khó khăn vào dịp Tết Nguyên Đán"},
+     "vi", "Thăm hỏi, tặng quà công nhân gặp khó…"),
+    ({"type": "Directive", "number": "37-CT/TW", "label_vi": "Chỉ thị 37"}, "vi", "37-CT/TW"),
+    ({"type": "LabourUnion", "label_vi": "Liên đoàn Lao động tỉnh Long An", "label_en": "Long An Labour "
+      "Federation"}, "en", "Long An Labour Federation"),
+])
+def test_short_labels(networks, attrs, lang, expected):
+    assert style.short_label(attrs, networks["bipartite"].vocabulary, lang) == expected
 
 
 @pytest.mark.parametrize("fmt", ["svg", "png"])
@@ -333,11 +370,43 @@ def test_pictures(networks, tmp_path, fmt):
         assert "Liên đoàn Lao động thành" in text  # the hub is labelled (wrapped at 24 characters)
 
 
+def svg_text(path: Path) -> list[str]:
+    return [t.text for t in ET.parse(path).iter() if t.tag.endswith("text") and t.text]
+
+
+@pytest.mark.parametrize("lang, legend, caption", [
+    ("vi", ["tổ chức Công đoàn", "Ủy ban nhân dân", "cấp (viền): Cấp tỉnh"], "Mạng lưới phối hợp: 14 / 14 nút"),
+    ("en", ["labour union", "people's committee", "level (border): Province"], "Coordination network: 14 of 14"),
+])
+def test_picture_words_follow_the_language(networks, tmp_path, lang, legend, caption):
+    """The legend names types and levels in the picture's language, never by class name (LabourUnion)."""
+    [path] = ex.write_picture(networks["coordination"], tmp_path / "c", style.Options(lang=lang), fmt="svg")
+    texts = svg_text(path)
+    assert all(word in texts for word in legend) and any(t.startswith(caption) for t in texts)
+    assert not {"LabourUnion", "PeoplesCommittee", "level: province"} & set(texts)
+
+
+@pytest.mark.parametrize("max_nodes, shown", [(5, 5), (0, 25), (100, 25)])
+def test_picture_size_is_asked_for(networks, tmp_path, max_nodes, shown):
+    [path] = ex.write_picture(networks["bipartite"], tmp_path / "b", style.Options(max_nodes=max_nodes), fmt="svg")
+    assert any(t.startswith(f"Chủ thể và nhiệm vụ: {shown} / 25 nút") for t in svg_text(path))
+
+
+def test_the_biggest_hubs_are_labelled(networks, tmp_path):
+    """Labels go to the best-connected nodes first, even in a dense core."""
+    net = networks["bipartite"]
+    [path] = ex.write_picture(net, tmp_path / "b", fmt="svg")
+    texts = " ".join(" ".join(svg_text(path)).split())
+    hubs = sorted(net.graph, key=lambda n: (-net.graph.degree(n), n))[:3]
+    for hub in hubs:
+        assert style.short_label(net.graph.nodes[hub], net.vocabulary, "vi") in texts, hub
+
+
 @pytest.mark.parametrize("sizes", [[3.0], [5.0, 2.0, 2.0, 1.0, 1.0, 1.0], [4.0, 4.0, 3.0, 1.5, 1.5, 0.5]])
 @pytest.mark.parametrize("width", [5.0, 7.5, 12.0])
 def test_skyline_pack_keeps_squares_apart_and_inside(sizes, width):
     width = max(width, sizes[0])
-    corners = ex.skyline_pack(sizes, width)
+    corners = picture.skyline_pack(sizes, width)
     squares = [(x, y, x + s, y + s) for (x, y), s in zip(corners, sizes, strict=True)]
     assert all(x0 >= 0 and y0 >= 0 and x1 <= width + 1e-9 for x0, y0, x1, _ in squares)
     for i, a in enumerate(squares):
@@ -358,7 +427,7 @@ def test_html_page_is_self_contained(networks, tmp_path):
 def test_page_data_escapes_markup():
     graph = nx.Graph()
     graph.add_node("x", label_vi="</script><b>&")
-    payload = json.dumps(ex.page_data(nw.Network("coordination", graph)))
+    payload = json.dumps(page.page_data(nw.Network("coordination", graph)))
     assert json.loads(payload)["nodes"][0]["label_vi"] == "</script><b>&"
 
 

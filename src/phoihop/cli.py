@@ -271,7 +271,12 @@ _EXPORT_FORMATS = ("graphml", "gexf", "cyjs", "json", "dot", "csv", "html", "svg
               help="Also write <graph>-metrics.csv (degree, betweenness, community) and print the top nodes.")
 @click.option("--ontology-doc", type=click.Path(path_type=Path),
               help="Also write the ontology documentation page here (needs pip install 'phoihop[docs]').")
-def export_command(graphs, formats, out_dir, inputs, topic, year, level, with_metrics, ontology_doc) -> None:
+@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
+              help="Language of labels, legends and titles (the html page can switch at any time).")
+@click.option("--max-nodes", type=click.IntRange(min=0), default=150, show_default=True,
+              help="Nodes in an svg/png picture, best connected first; 0 draws the whole network.")
+def export_command(graphs, formats, out_dir, inputs, topic, year, level, with_metrics, ontology_doc, lang,
+                   max_nodes) -> None:
     """Export who-coordinates-with-whom networks for Gephi, Cytoscape, igraph, Graphviz and the browser.
 
     Networks: coordination (actors sharing an agreement or a commitment), citation (instruments),
@@ -284,12 +289,15 @@ def export_command(graphs, formats, out_dir, inputs, topic, year, level, with_me
       phoihop export --graph coordination --format html --out /tmp/net
       phoihop export --graph all --format graphml --format gexf --topic worker-welfare --year 2023
       phoihop export --graph coordination --format png --metrics --level province
+      phoihop export --graph citation --format svg --max-nodes 0 --lang en
     """
     from .export import export, format_top
     from .network import Filters
+    from .style import Options
 
     result = export(list(inputs) or [Path("dist/phoihop.trig")], graphs, formats, out_dir,
-                    Filters(topic=topic, year=year, level=level), with_metrics, ontology_doc)
+                    Filters(topic=topic, year=year, level=level), with_metrics, ontology_doc,
+                    Options(lang=lang, max_nodes=max_nodes))
     for name, rows in result.metrics.items():
         click.echo(format_top(name, rows))
     seconds = sum(result.seconds.values())

@@ -68,7 +68,8 @@ class Network:
     """One networkx graph plus what the interactive page shows beside it.
 
     details: node IRI -> [(kind, item IRI, role)] (the commitments and instruments of a node);
-    items: IRI -> attributes of every item named in details; vocabulary: kind -> code -> {vi, en}.
+    items: IRI -> attributes of every item named in details (both only when asked for);
+    vocabulary: kind (type, level, topic) -> code -> {vi, en}.
     """
 
     name: str
@@ -250,7 +251,7 @@ def build_network(store: ox.Store, name: str, filters: Filters | None = None, de
     attributes = attributes if attributes is not None else all_node_attributes(store)
     graph = BUILDERS[name](store, filters, attributes)
     _apply_filters(graph, name, filters)
-    network = Network(name=name, graph=graph, filters=filters)
+    network = Network(name=name, graph=graph, filters=filters, vocabulary=vocabulary(store))
     if details:
         _add_details(store, network, attributes)
     log.info("%s network: %d nodes, %d edges (filters: %s)", name, graph.number_of_nodes(),
@@ -279,7 +280,6 @@ def _add_details(store: ox.Store, network: Network, attributes: NodeAttributes) 
         entries.sort()
     network.items = {row["item"]: {**attributes.item(row["item"]), **attributes.scope(row["item"])}
                      for row in rows}  # named, and kept or not by the page's topic and year filters
-    network.vocabulary = vocabulary(store)
 
 
 def vocabulary(store: ox.Store) -> dict[str, dict[str, dict[str, str]]]:

@@ -14,7 +14,8 @@
   var MAX_LABEL_CHARS = 40;
   var RING = 170;            // canvas units between the rings of the radial tree
   var data = JSON.parse(document.getElementById("phoihop-data").textContent);
-  var lang = /(^|[#&])lang=en\b/.test(window.location.hash) ? "en" : "vi";
+  var asked = /(?:^|[#&])lang=(vi|en)\b/.exec(window.location.hash);  // #lang=en in the address wins
+  var lang = asked ? asked[1] : (data.lang === "en" ? "en" : "vi");
   var state = { topic: "", year: "", level: "", empty: false };
   var selected = null;
   var byId = {};
@@ -35,8 +36,12 @@
   }
   function area(o) { return lang === "en" ? (o.area_en || o.area) : (o.area || o.area_en); }
   function ui(key) { return pick(data.ui[key]) || key; }
-  function shorten(text, limit) {
-    return text.length <= limit ? text : text.slice(0, limit - 1).replace(/[\s,;:.\-–]+$/, "") + "…";
+  function shorten(text, limit) {  // as phoihop.style.shorten: cut after a whole word where one ends late enough
+    if (text.length <= limit) { return text; }
+    var cut = text.slice(0, limit - 1);
+    var space = cut.lastIndexOf(" ");
+    if (space > Math.floor(limit * 2 / 3)) { cut = cut.slice(0, space); }
+    return cut.replace(/[\s,;:.\-–]+$/, "") + "…";
   }
   /* What a node is called on the canvas: an instrument by its number, a commitment by its clause and topic,
      anything else by its name, shortened; the full name is in the tooltip and the side panel. */
