@@ -467,16 +467,42 @@ def test_cli_export_missing_input(tmp_path):
 
 # --- the ontology page ------------------------------------------------------------------------------------
 
-def test_ontology_doc(tmp_path):
+@pytest.fixture(scope="module")
+def ontology_pages(tmp_path_factory) -> list[Path]:
     pytest.importorskip("pylode", reason="pyLODE is an optional extra: pip install 'phoihop[docs]'")
-    out = ex.write_ontology_doc(tmp_path / "ontology.html")
-    page = out.read_text(encoding="utf-8")
-    assert "coordination programme" in page and "<html" in page
+    return ex.write_ontology_doc(tmp_path_factory.mktemp("onto") / "ontology.html")
+
+
+@pytest.mark.parametrize("index, lang, title, absent", [
+    (0, "vi", "Bản thể học phoihop: cơ quan, văn bản và cam kết phối hợp", "The phoihop ontology"),
+    (1, "en", "The phoihop ontology: agencies, instruments and coordination commitments", "Bản thể học"),
+])
+def test_ontology_doc_one_page_per_language(ontology_pages, index, lang, title, absent):
+    """pyLODE ran the languages together ("chủ thểactor"); each page now keeps its own language only."""
+    path = ontology_pages[index]
+    page = path.read_text(encoding="utf-8")
+    assert path.name == ("ontology.html", "ontology.en.html")[index] and f'<html lang="{lang}">' in page
+    assert title in page and absent not in page and "chủ thểactor" not in page and "Ontologie" not in page
+    other = ontology_pages[1 - index].name
+    assert f'href="{other}"' in page
+
+
+def test_ontology_doc_is_the_same_every_time(ontology_pages, tmp_path):
+    again = ex.write_ontology_doc(tmp_path / "ontology.html")
+    assert [p.read_bytes() for p in again] == [p.read_bytes() for p in ontology_pages]
+
+
+def test_ontology_doc_says_nothing_on_stderr(tmp_path, capfd):
+    pytest.importorskip("pylode", reason="pyLODE is an optional extra: pip install 'phoihop[docs]'")
+    result = CliRunner().invoke(cli, ["export", *INPUT_OPTIONS, "--graph", "citation", "--format", "json",
+                                      "--ontology-doc", str(tmp_path / "o.html"), "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "pickle" not in result.output + capfd.readouterr().err
 
 
 def test_ontology_doc_without_pylode(tmp_path, monkeypatch, caplog):
     monkeypatch.setitem(sys.modules, "pylode", None)  # import pylode now raises ImportError
-    assert ex.write_ontology_doc(tmp_path / "ontology.html") is None
+    assert ex.write_ontology_doc(tmp_path / "ontology.html") == []
     assert "pyLODE is not installed" in caplog.text and not (tmp_path / "ontology.html").exists()
 
 
@@ -488,4 +514,4 @@ def test_export_all_formats(tmp_path):
             "citation.png"} <= names
     assert all(p.is_file() for p in result.outputs) and "citation:html" in result.seconds
     has_pylode = importlib.util.find_spec("pylode") is not None
-    assert ("ontology.html" in names) == has_pylode
+    assert ("ontology.html" in names) == ("ontology.en.html" in names) == has_pylode

@@ -57,7 +57,7 @@ def browser():
 class Visit:
     """One page load that records console errors and every request the page makes."""
 
-    def __init__(self, browser, path: Path):
+    def __init__(self, browser, path: Path, ready: str | None = "body[data-ready='1']"):
         self.url = path.resolve().as_uri()
         self.errors: list[str] = []
         self.requests: list[str] = []
@@ -67,7 +67,8 @@ class Visit:
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
         self.page.on("request", lambda r: self.requests.append(r.url))
         self.page.goto(self.url)
-        self.page.wait_for_selector("body[data-ready='1']", timeout=30_000)
+        if ready:
+            self.page.wait_for_selector(ready, timeout=30_000)
 
     def labels(self) -> list[dict]:
         return self.page.evaluate("window.phoihop.labels()")
@@ -215,3 +216,22 @@ def test_hierarchy_hides_areas_without_actors_until_asked(visit):
 def test_network_without_topics_hides_the_topic_filter(visit):
     v = visit("hierarchy")
     assert not v.page.is_visible("#filter-topic") and v.page.is_visible("#filter-level")
+
+
+def test_ontology_pages_keep_their_languages_apart(browser, tmp_path):
+    """One page per language, each titled in its language and linking to the other; nothing fetched."""
+    pytest.importorskip("pylode", reason="pyLODE is an optional extra: pip install 'phoihop[docs]'")
+    vi_page, en_page = ex.write_ontology_doc(tmp_path / "ontology.html")
+    v = Visit(browser, vi_page, ready="h1")
+    try:
+        assert v.page.get_attribute("html", "lang") == "vi"
+        assert v.page.inner_text("h1").startswith("Bản thể học phoihop")
+        text = v.page.inner_text("body")
+        assert "tổ chức Công đoàn" in text and "labour union" not in text and "chủ thểactor" not in text
+        v.page.click("a[hreflang='en']")
+        v.page.wait_for_selector("html[lang='en']")
+        assert v.page.inner_text("h1").startswith("The phoihop ontology")
+        assert "labour union" in v.page.inner_text("body") and "tổ chức Công đoàn" not in v.page.inner_text("body")
+        assert v.errors == [] and all(url.startswith("file://") for url in v.requests)
+    finally:
+        v.close()

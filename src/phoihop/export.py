@@ -203,23 +203,66 @@ def format_top(name: str, rows: list[dict], limit: int = TOP_COORDINATORS) -> st
     return "\n".join(lines)
 
 
-def write_ontology_doc(out: Path, ontology: Path | None = None) -> Path | None:
-    """An HTML page documenting the ontology (pyLODE); None, with a warning, when pyLODE is not installed."""
+ONTOLOGY_LANGUAGES = ("vi", "en")  # the first is the page asked for; the others get .<lang> before .html
+
+
+def ontology_doc_paths(out: Path) -> dict[str, Path]:
+    """The page of each language: ontology.html (Vietnamese) and ontology.en.html (English)."""
+    first, *others = ONTOLOGY_LANGUAGES
+    return {first: out, **{lang: out.with_name(f"{out.stem}.{lang}{out.suffix}") for lang in others}}
+
+
+def write_ontology_doc(out: Path, ontology: Path | None = None) -> list[Path]:
+    """The ontology documented by pyLODE, one page per language (ontology_doc_paths), each linking to the
+    others; [] with a warning when pyLODE is not installed.
+
+    pyLODE writes every label, title and definition of a term one after the other, so a bilingual
+    ontology reads "chủ thểactor"; each page is made from a copy of the ontology that keeps only the
+    literals in its language (and those without one).
+    """
     try:
         from pylode import OntPub
     except ImportError:
         log.warning("ontology page skipped: pyLODE is not installed (pip install 'phoihop[docs]')")
-        return None
+        return []
+    import rdflib
+
     ontology = ontology or ontology_dir() / "phoihop.ttl"
     if not ontology.is_file():
         raise InputError("no such ontology file", path=ontology)
+    paths = ontology_doc_paths(out)
     try:
-        page = OntPub(ontology=str(ontology)).make_html()
-    except Exception as err:  # pyLODE reports bad input with assorted exception types
-        raise InputError(f"pyLODE could not document the ontology: {err}", path=ontology) from None
-    with atomic_write(out) as handle:
-        handle.write(page)
-    return out
+        full = rdflib.Graph().parse(ontology, format="turtle")
+    except Exception as err:  # rdflib reports bad input with assorted exception types
+        raise InputError(f"the ontology does not parse: {err}", path=ontology) from None
+    written = []
+    for lang, path in paths.items():
+        graph = rdflib.Graph()
+        for prefix, namespace in full.namespaces():
+            graph.bind(prefix, namespace)
+        graph += ((s, p, o) for s, p, o in full if getattr(o, "language", None) in (None, lang))
+        previous = logging.root.manager.disable
+        logging.disable(logging.INFO)  # pyLODE announces its pickle file on the root logger
+        try:
+            page = OntPub(ontology=graph, sort_subjects=True).make_html()  # a stable order
+        except Exception as err:  # pyLODE reports bad input with assorted exception types
+            raise InputError(f"pyLODE could not document the ontology: {err}", path=ontology) from None
+        finally:
+            logging.disable(previous)
+        with atomic_write(path) as handle:
+            handle.write(_with_language_links(page, lang, paths))
+        written.append(path)
+    return written
+
+
+def _with_language_links(page: str, lang: str, paths: dict[str, Path]) -> str:
+    """The page marked with its language, and a link to each other language's page at the top."""
+    names = style()["ontology"]["languages"]
+    links = " · ".join(f'<a href="{p.name}" hreflang="{other}" lang="{other}">{names[other]}</a>'
+                       for other, p in paths.items() if other != lang)
+    bar = f'<p class="phoihop-languages"><strong lang="{lang}">{names[lang]}</strong> · {links}</p>'
+    page = page.replace("<html>", f'<html lang="{lang}">', 1).replace('<html lang="en">', f'<html lang="{lang}">', 1)
+    return page.replace("<body>", "<body>\n" + bar, 1)
 
 
 # --- the command ------------------------------------------------------------------------------------------
@@ -272,6 +315,5 @@ def export(inputs: list[Path], graphs: Iterable[str], formats: Iterable[str], ou
             result.metrics[name] = rows
             result.outputs.append(write_metrics(rows, _target(base, "-metrics.csv")))
     if ontology_doc is not None:
-        written = write_ontology_doc(ontology_doc)
-        result.outputs.extend([written] if written else [])
+        result.outputs.extend(write_ontology_doc(ontology_doc))
     return result
