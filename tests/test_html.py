@@ -16,6 +16,7 @@ import pytest
 from phoihop import export as ex
 from phoihop import network as nw
 from phoihop.build import ontology_files
+from phoihop.query import bind, find_query
 from phoihop.store import load_files
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -235,3 +236,134 @@ def test_ontology_pages_keep_their_languages_apart(browser, tmp_path):
         assert v.errors == [] and all(url.startswith("file://") for url in v.requests)
     finally:
         v.close()
+
+
+# --- the query page of `phoihop serve` ------------------------------------------------------------------
+
+VENDOR = Path(ex.__file__).parent / "templates" / "vendor"
+
+
+def test_the_vendored_editor_is_the_pinned_one():
+    """templates/vendor/ holds what scripts/vendor_editor.sh copied from the locked npm package."""
+    import hashlib
+
+    for line in (VENDOR / "SHA256SUMS").read_text(encoding="utf-8").splitlines():
+        digest, name = line.split()
+        assert hashlib.sha256((VENDOR / name).read_bytes()).hexdigest() == digest, name
+    assert "MIT" in (VENDOR / "LICENSE.yasgui.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def endpoint(tmp_path_factory):
+    """`phoihop serve` on the network fixture, on a free port; stopped by its process id."""
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    graphs = [arg for path in [*ontology_files(), NETWORK / "data.ttl"] for arg in ("--graph", str(path))]
+    process = subprocess.Popen([sys.executable, "-m", "phoihop.cli", "-q", "serve", "--port", str(port), *graphs,
+                                "--workers", "1"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(url + "sparql?query=ASK%7B%7D", timeout=2):
+                    break
+            except OSError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"phoihop serve did not start: {process.stderr.read().decode()[-400:]}")
+                time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(20)
+
+
+@pytest.fixture
+def query_page(browser, endpoint):
+    context = browser.new_context(viewport={"width": 1300, "height": 850})
+    page = context.new_page()
+    errors, requests = [], []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" and "400" not in m.text else None)
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(endpoint)
+    page.wait_for_selector("body[data-ready='1']", timeout=30_000)
+    yield page
+    assert errors == [] and all(url.startswith(endpoint) for url in requests), (errors, requests)
+    context.close()
+
+
+def run_and_wait(page) -> str:
+    page.click("#run")
+    page.wait_for_function("document.getElementById('status').textContent.match(/rows?|ms|: /)")
+    return page.inner_text("#status")
+
+
+def test_query_page_is_a_sparql_editor(query_page):
+    """Syntax highlighting and completion of prefixes and ontology terms from the project's own lists."""
+    page = query_page
+    assert page.locator(".CodeMirror .cm-keyword").count() > 0  # SELECT, WHERE, … highlighted
+    page.evaluate("window.phoihop.yasqe.setValue('PREFIX el')")
+    page.evaluate("() => { const y = window.phoihop.yasqe; y.focus(); y.setCursor(y.lineCount(), 0); }")
+    page.keyboard.type("i")
+    page.wait_for_selector(".CodeMirror-hints")
+    assert "eli: <http://data.europa.eu/eli/ontology#>" in page.inner_text(".CodeMirror-hints")
+
+
+def test_named_query_runs_with_its_parameter_and_shows_language_badges(query_page):
+    page = query_page
+    page.click("[data-query='actor-commitments']")
+    assert "Which commitments does an actor lead" in page.inner_text("#question")
+    page.fill("#parameters input[name=actor]", "id:actor/ha-noi/uy-ban-nhan-dan")
+    text = page.evaluate("window.phoihop.yasqe.getValue()")
+    assert "VALUES ?actor { <https://w3id.org/phoihop/id/actor/ha-noi/uy-ban-nhan-dan> }" in text
+    store = load_files([*ontology_files(), NETWORK / "data.ttl"])
+    bound = bind(find_query("actor-commitments"), {"actor": "id:actor/ha-noi/uy-ban-nhan-dan"})
+    expected = len(list(store.query(bound, use_default_graph_as_union=True)))
+    assert expected > 1 and run_and_wait(page).startswith(f"{expected} rows")  # as the library answers
+    cells = page.inner_text("#results table")
+    assert "@vi" not in cells and "@en" not in cells
+    assert page.locator("#results .lang-badge").count() > 0 and page.locator("#results .dataTables_paginate, "
+                                                                             "#results .dt-paging").count() > 0
+
+
+def test_a_bad_parameter_is_refused_before_running(query_page):
+    page = query_page
+    page.click("[data-query='actor-commitments']")
+    page.fill("#parameters input[name=actor]", "not an iri")
+    assert page.get_attribute("#parameters input[name=actor]", "class") == "invalid"
+
+
+def test_the_question_goes_stale_when_the_query_is_edited(query_page):
+    page = query_page
+    page.click("[data-query='busiest-coordinators']")
+    assert "edited" not in (page.get_attribute("#question", "class") or "")
+    page.evaluate("window.phoihop.yasqe.setValue('SELECT * WHERE { ?s ?p ?o } LIMIT 1')")
+    assert "edited" in page.get_attribute("#question", "class")
+
+
+def test_errors_show_the_parser_message_on_one_line(query_page):
+    page = query_page
+    page.evaluate("window.phoihop.yasqe.setValue('SELECT ?x WHERE { ?x ?y }')")
+    message = run_and_wait(page)
+    assert message.startswith("400: query does not parse: error at 1:") and "\n" not in message
+    assert page.get_attribute("#status", "class") == "error" and not page.is_visible("#results")
+
+
+def test_counts_can_be_charted_and_iris_open_a_local_query(query_page):
+    page = query_page
+    page.click("[data-query='commitments-by-topic']")
+    assert run_and_wait(page).endswith("ms")
+    page.click(".select_chart, [class*='select_chart'], button:has-text('Chart')")
+    assert page.locator("#results svg.phoihop-chart rect").count() >= 3
+    page.click(".select_table, [class*='select_table'], button:has-text('Table')")
+    page.click("#results a.iri >> nth=0")
+    page.wait_for_function("document.getElementById('question').textContent.includes('What the graph says')")
+    assert run_and_wait(page).endswith("ms")

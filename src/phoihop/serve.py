@@ -36,11 +36,11 @@ from .query import (
     results_from_ox,
     uses_service,
 )
+from .query_page import page_html
 from .store import expand_inputs, load_file
 
 log = logging.getLogger("phoihop.serve")
 
-PAGE = Path(__file__).with_name("serve_page.html")
 RESULT_CHOICES = ["json", "xml", "csv", "tsv"]  # SPARQL result formats, preferred first (for */*)
 GRAPH_CHOICES = list(GRAPH_FORMATS)
 EXTRA_MEDIA = {"application/json": "json", "application/xml": "xml", "text/xml": "xml",
@@ -307,7 +307,7 @@ def create_app(store_path: str, limits: Limits = Limits(), owned: Path | None = 
         return await pool.run(job)
 
     async def page(request) -> Response:
-        return HTMLResponse(PAGE.read_text(encoding="utf-8"))
+        return HTMLResponse(page_html())  # phoihop.query_page: the SPARQL editor, built once
 
     async def queries(request) -> Response:
         return JSONResponse([{"name": q.name, "title": q.title, "question": q.question,
