@@ -82,8 +82,10 @@ def build(data: tuple[Path, ...], out_dir: Path, no_validate: bool, shacl_engine
       phoihop build --data data/ --data more.ttl -o /tmp/out
     """
     from .build import build as run_build
+    from .progress import activity
 
-    result = run_build(list(data) or None, out_dir, validate=not no_validate, shacl_engine=shacl_engine)
+    with activity("build"):  # a live line with the time elapsed, on a terminal only
+        result = run_build(list(data) or None, out_dir, validate=not no_validate, shacl_engine=shacl_engine)
     log = logging.getLogger("phoihop.build")
     for name, count in result.counts.items():
         log.info("%8d  %s", count, name)

@@ -31,6 +31,7 @@ from pathlib import Path
 import networkx as nx
 
 from . import network as nw
+from . import progress
 from .atomic import atomic_write
 from .errors import InputError, UsageError
 from .page import write_html
@@ -301,19 +302,20 @@ def export(inputs: list[Path], graphs: Iterable[str], formats: Iterable[str], ou
     start = time.perf_counter()
     attributes = nw.all_node_attributes(store)  # read once, shared by every network
     result.seconds["node facts"] = time.perf_counter() - start
-    for name in graphs:
+    jobs = [(name, step) for name in graphs for step in ("build", *formats, *(["metrics"] if with_metrics else []))]
+    jobs += [("ontology", "pyLODE")] if ontology_doc is not None else []
+    net = None
+    for name, step in progress.steps(jobs, "export", unit="step", describe=lambda job: f"{job[0]}: {job[1]}"):
         start = time.perf_counter()
-        net = nw.build_network(store, name, filters, details="html" in formats, attributes=attributes)
-        result.seconds[f"{name}:build"] = time.perf_counter() - start
         base = out_dir / name
-        for fmt in formats:
-            start = time.perf_counter()
-            result.outputs.extend(EXPORTERS[fmt](net, base, options))
-            result.seconds[f"{name}:{fmt}"] = time.perf_counter() - start
-        if with_metrics:
-            rows = nw.metrics(net.graph)
-            result.metrics[name] = rows
+        if step == "build":
+            net = nw.build_network(store, name, filters, details="html" in formats, attributes=attributes)
+        elif step == "metrics":
+            result.metrics[name] = rows = nw.metrics(net.graph)
             result.outputs.append(write_metrics(rows, _target(base, "-metrics.csv")))
-    if ontology_doc is not None:
-        result.outputs.extend(write_ontology_doc(ontology_doc))
+        elif step == "pyLODE":
+            result.outputs.extend(write_ontology_doc(ontology_doc))
+        else:
+            result.outputs.extend(EXPORTERS[step](net, base, options))
+        result.seconds[f"{name}:{step}"] = time.perf_counter() - start
     return result

@@ -22,6 +22,7 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import FOAF, RDF, SKOS, XSD
 
+from . import progress
 from .atomic import atomic_write
 from .errors import InputError, UsageError
 from .extract import Actor, Commitment, Event, Extraction, Instrument, Person, extract, lexicon
@@ -457,7 +458,7 @@ def ingest_files(paths: Iterable[str | Path], output: str | Path = "-", base_pat
     index = BaseIndex.of(base)
     out = Graph()
     bind_all(out)
-    for p in paths:
+    for p in progress.steps(paths, "ingest", unit="file", describe=lambda p: Path(str(p)).name):
         out += ingest_file(p, base, max_bytes=max_bytes, base_index=index)
     with atomic_write(output) as handle:
         handle.write(out.serialize(format="turtle"))

@@ -17,6 +17,7 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 
+from . import progress
 from .errors import StoreError, UsageError
 from .query import endpoint_url, expand_iri, load_store, server_message
 
@@ -92,7 +93,7 @@ def push(endpoint: str, paths: Sequence[str | Path] | None = None, graph: str | 
     auth = ChallengeAuth(user, password) if user is not None and password is not None else None
     pushed = []
     with httpx.Client(auth=auth, timeout=timeout) as client:
-        for name, triples in sorted(content.items()):
+        for name, triples in progress.steps(sorted(content.items()), "push", unit="graph", describe=lambda g: g[0]):
             body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
             params = {"default": ""} if name == DEFAULT_GRAPH else {"graph": name}
             start = time.perf_counter()
