@@ -17,7 +17,8 @@ import sys
 import time
 from pathlib import Path
 
-from phoihop.query import EndpointBackend, Phoihop, list_queries, open_graph, same_answer
+from phoihop.query import EndpointBackend, Phoihop, list_queries, open_graph
+from phoihop.results import same_answer
 
 
 def median_ms(graph: Phoihop, name: str, repeat: int) -> tuple[float, object]:

@@ -44,17 +44,6 @@ def pages(tmp_path_factory) -> dict[str, Path]:
     return {name: ex.write_html(net, out / name)[0] for name, net in networks.items()}
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-extensions",
-                  "--disable-component-update", "--disable-default-apps", "--no-first-run"])
-        yield browser
-        browser.close()
-
-
 class Visit:
     """One page load that records console errors and every request the page makes."""
 

@@ -8,8 +8,6 @@ provincial, ministerial and district documents; none is one of the seed document
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
 import json
 import re
 import subprocess
@@ -28,11 +26,10 @@ from rdflib.namespace import FOAF, RDF, SKOS
 
 from phoihop.cli import cli
 from phoihop.errors import InputError
-from phoihop.gazetteer import area_graph, load_gazetteer
 from phoihop.ingest import ingest_file, ingest_text
 from phoihop.namespaces import DCT, ELI, ID, OA, ORG, PH, PROV
 from phoihop.normalize import fold
-from phoihop.resources import data_dir, shapes_dir
+from phoihop.resources import shapes_dir
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
 CASES = sorted(FIXTURES.glob("*.expected.json"))
@@ -325,72 +322,6 @@ def test_base_graph_lends_its_iris() -> None:
     own = ID["instrument/ben-tre-ubnd-ldld/2018/1232-qcph"]
     assert (own, ELI.based_on, decree) in g
     assert (own, PH.party, body) in g
-
-
-# ------------------------------------------------------------------------------------------- gazetteer
-
-
-def _rows() -> list[dict[str, str]]:
-    with (data_dir() / "gazetteer" / "provinces.csv").open(encoding="utf-8") as handle:
-        return list(csv.DictReader(line for line in handle if not line.startswith("#")))
-
-
-@pytest.mark.parametrize(("day", "count"), [("2024-06-30", 63), ("2025-03-01", 63), ("2025-06-30", 63),
-                                            ("2025-07-01", 34), ("2026-01-01", 34)])
-def test_gazetteer_counts_provinces_on_a_day(day: str, count: int) -> None:
-    on = dt.date.fromisoformat(day)
-    areas = [a for a in load_gazetteer().areas.values() if not a.is_nation and a.valid_on(on)]
-    assert len(areas) == count
-
-
-@pytest.mark.parametrize("slug", ["ha-noi", "long-an", "viet-nam", "hue", "tay-ninh", "tay-ninh-2025"])
-def test_gazetteer_has_the_curated_slugs(slug: str) -> None:
-    assert slug in load_gazetteer().areas
-
-
-@pytest.mark.parametrize(("name", "day", "slug"), [
-    ("Long An", None, "long-an"), ("Tây Ninh", "2024-05-01", "tay-ninh"), ("Tây Ninh", "2025-09-20", "tay-ninh-2025"),
-    ("TP.HCM", "2020-01-01", "ho-chi-minh"), ("Thủ đô", None, "ha-noi"), ("Thừa Thiên - Huế", None, "thua-thien-hue"),
-    ("Huế", "2025-02-01", "hue"), ("hoà bình", None, "hoa-binh")])
-def test_gazetteer_resolves_names_on_dates(name: str, day: str | None, slug: str) -> None:
-    on = dt.date.fromisoformat(day) if day else None
-    assert load_gazetteer().resolve(name, on).slug == slug
-
-
-def test_gazetteer_graph_has_changes_and_source() -> None:
-    g = area_graph()
-    changes = set(g.subjects(RDF.type, PH.AreaChange))
-    assert len(changes) == 24  # 23 mergers on 1 July 2025 and Huế on 1 January 2025
-    tay_ninh = [c for c in changes if (c, PH.resultingArea, ID["area/tay-ninh-2025"]) in g][0]
-    assert {ID["area/tay-ninh"], ID["area/long-an"]} == set(g.objects(tay_ninh, PH.originalArea))
-    assert g.value(tay_ninh, PH.legalBasis) is not None
-    source = ID["source/gazetteer-provinces"]
-    assert (source, RDF.type, PH.ReferenceTable) in g
-    assert str(g.value(source, DCT.identifier)) == "data/gazetteer/provinces.csv"
-    assert len(set(g.subjects(RDF.type, PH.AdministrativeArea))) == len(_rows())
-
-
-def test_gazetteer_rows_are_consistent() -> None:
-    rows = _rows()
-    slugs = {r["slug"] for r in rows}
-    assert len(slugs) == len(rows)
-    assert all(r["merged_into"] in slugs for r in rows if r["merged_into"])
-    assert all(r["kind"] in ("tỉnh", "thành phố trực thuộc trung ương", "quốc gia") for r in rows)
-
-
-def test_gazetteer_graph_conforms(tmp_path: Path) -> None:
-    if not _has_shapes():
-        pytest.skip("shapes/ has no SHACL files yet")
-    from phoihop.resources import ontology_dir
-    from phoihop.validate import validate_graph
-
-    g = area_graph()
-    for path in [ontology_dir() / "phoihop.ttl", *sorted((ontology_dir() / "schemes").glob("*.ttl"))]:
-        g.parse(path, format="turtle")
-    report = validate_graph(g)
-    violations = [r for r in report.results if r.severity.endswith("Violation")
-                  and "AdministrativeArea" not in r.shape and r.focus.startswith(str(ID))]
-    assert not violations, [(r.focus, r.message_en) for r in violations[:5]]
 
 
 # ------------------------------------------------------------------------------------------------- CLI

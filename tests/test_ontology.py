@@ -16,7 +16,7 @@ from phoihop.namespaces import ELI, ID, PH, PREFIXES
 from phoihop.resources import ontology_dir
 
 MODEL = Path(__file__).resolve().parents[1] / "docs" / "model.md"
-KINDS = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
+KINDS = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDFS.Datatype)
 SCHEMES = ("doctype", "topic", "frequency", "level", "role")
 
 

@@ -20,7 +20,8 @@ from test_serve import free_port, running
 from phoihop.cli import cli
 from phoihop.errors import StoreError, UsageError
 from phoihop.push import ChallengeAuth, push
-from phoihop.query import EndpointBackend, Phoihop, list_queries, open_graph, same_answer
+from phoihop.query import EndpointBackend, Phoihop, list_queries, open_graph
+from phoihop.results import same_answer
 
 DATASET = Path(__file__).resolve().parent / "fixtures" / "graph" / "dataset"
 OXIGRAPH = shutil.which("oxigraph") or shutil.which("oxigraph", path=str(Path(sys.executable).parent))

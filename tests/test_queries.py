@@ -25,18 +25,16 @@ from phoihop.query import (
     OxigraphBackend,
     Phoihop,
     bind,
-    comparable,
     find_query,
     list_queries,
     load_store,
     open_graph,
     query_form,
-    results_from_json,
-    same_answer,
     sparql_term,
     uses_service,
 )
 from phoihop.resources import queries_dir
+from phoihop.results import comparable, results_from_json, same_answer
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 DATASET = FIXTURES / "graph" / "dataset"

@@ -20,7 +20,8 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from phoihop.query import EndpointBackend, Phoihop, list_queries, open_graph, same_answer
+from phoihop.query import EndpointBackend, Phoihop, list_queries, open_graph
+from phoihop.results import same_answer
 
 DATASET = Path(__file__).resolve().parent / "fixtures" / "graph" / "dataset"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"

@@ -5,7 +5,7 @@ tests skip. Each store gets the fixture dataset in a graph of its own (and the b
 dist/phoihop.trig exists, in its own named graphs); every named query then runs with --endpoint,
 restricted to that data by the protocol's default-graph-uri, and is compared with the embedded run.
 
-Comparison normalises only what stores legitimately differ in (`phoihop.query.normalise_term`): the
+Comparison normalises only what stores legitimately differ in (`phoihop.results.normalise_term`): the
 numeric datatype of aggregates (Virtuoso may answer COUNT as xsd:int) and canonical lexical forms of
 numbers (1.50 vs 1.5). Queries are not weakened for any store.
 """
@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 
 from phoihop.push import push
-from phoihop.query import EndpointBackend, Phoihop, list_queries, load_store, open_graph, same_answer
+from phoihop.query import EndpointBackend, Phoihop, list_queries, load_store, open_graph
+from phoihop.results import same_answer
 
 ROOT = Path(__file__).resolve().parents[1]
 DATASET = ROOT / "tests" / "fixtures" / "graph" / "dataset"

@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
+from rdflib import URIRef
 
 from .atomic import new_file_mode, output_errors
 from .errors import DataInvalid
 from .infer import InferenceStats, infer
-from .namespaces import DCT, GRAPH_COMMON, GRAPH_ONTOLOGY, PH, graph_for_source, sparql_prologue
+from .namespaces import DCT, GRAPH_COMMON, GRAPH_ONTOLOGY, ID, PH, graph_for_source, sparql_prologue
 from .resources import data_dir, ontology_dir
 from .store import (
     PREFIX_MAP,
@@ -88,22 +89,37 @@ def load_sources(data_files: list[Path], with_ontology: bool = True, gazetteer: 
         onto = ox.NamedNode(str(GRAPH_ONTOLOGY))
         for path in ontology_files():
             load_file(store, path, onto)
-    if gazetteer:
-        _add_gazetteer(store)
     for path in data_files:
         graph = None if rdf_format(path) in QUAD_FORMATS else _source_graph(path)
         load_file(store, path, graph)
         log.debug("loaded %s into %s", path, graph.value if graph else "its own graphs")
+    if gazetteer:
+        _add_gazetteer(store)
     return store
 
 
+_AREAS_IN_USE = """SELECT DISTINCT ?area ?described WHERE {{
+  {{ ?x dct:spatial|ph:withinArea|ph:originalArea|ph:resultingArea ?area }} UNION {{ ?area a ph:AdministrativeArea }}
+  FILTER (isIRI(?area) && STRSTARTS(STR(?area), "{prefix}"))
+  BIND (EXISTS {{ ?area skos:prefLabel ?label }} AS ?described)
+}}"""
+
+
 def _add_gazetteer(store: ox.Store) -> None:
-    """Areas of every province and centrally-run city, from data/gazetteer (when present)."""
+    """The nation and every province from data/gazetteer, and the districts and communes the data refers to:
+    described fully when the data only points at them, given their GSO code when the data describes them."""
     try:
         from .gazetteer import area_graph
     except ImportError:  # the gazetteer module is optional for a bare checkout
         return
-    add_rdflib_graph(store, area_graph(), ox.NamedNode(str(GRAPH_COMMON)))
+    query = sparql_prologue() + _AREAS_IN_USE.format(prefix=ID["area/"])
+    used: set[URIRef] = set()
+    described: set[URIRef] = set()
+    for row in store.query(query, use_default_graph_as_union=True):
+        used.add(URIRef(row["area"].value))
+        if row["described"].value == "true":
+            described.add(URIRef(row["area"].value))
+    add_rdflib_graph(store, area_graph(used=used, described=described), ox.NamedNode(str(GRAPH_COMMON)))
 
 
 def class_counts(store: ox.Store) -> dict[str, int]:

@@ -252,6 +252,35 @@ def push_cmd(endpoint: str, graph: str | None, user: str | None, password: str |
         click.echo(f"{item.triples:8d}  {item.graph}  (HTTP {item.status}, {item.seconds:.2f} s)", err=True)
 
 
+# --- review ---
+@cli.command("review")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="FILE.ttl…")
+@click.option("--text", "text", type=click.Path(path_type=Path),
+              help="The source text (default: the file named by the graph's ph:SourceDocument, beside "
+                   "FILE or in the current folder).")
+@click.option("-o", "--out", help="HTML page to write (a folder: <source>.review.html in it); - = stdout.  "
+                                  "[default: <source>.review.html]")
+@click.option("--threshold", default=0.6, show_default=True, type=click.FloatRange(0.0, 1.0),
+              help="Facts whose confidence is below this stand out.")
+def review_cmd(files: tuple[Path, ...], text: Path | None, out: str | None, threshold: float) -> None:
+    """Write one offline HTML page showing a source text with every fact of the graph marked at its offsets.
+
+    Colours tell the kind (actor, instrument, person, post, commitment, event, indicator); a click opens
+    the fact's triples in plain words, and a commitment's lead, partners, addressees and instruments light
+    up. Several files are read as one graph (curated data: the source's file plus data/actors.ttl, or
+    the built dist/phoihop.trig); when they describe several sources, --text chooses one.
+
+    \b
+    Example:
+      phoihop ingest quy-che.txt -o quy-che.ttl && phoihop review quy-che.ttl
+      phoihop review new.ttl --text ~/docs/new.txt -o /tmp/new.html --threshold 0.7
+      phoihop review dist/phoihop.trig --text ../shared/seeds/001_f716503169c28a2f.txt
+    """
+    from .review import review
+
+    review(files, text, out, threshold)
+
+
 # --- export ---
 _EXPORT_GRAPHS = ("coordination", "citation", "hierarchy", "bipartite", "all")
 _EXPORT_FORMATS = ("graphml", "gexf", "cyjs", "json", "dot", "csv", "html", "svg", "png", "all")

@@ -347,6 +347,18 @@ def normalize_aligned(text: str) -> Normalized:
     return Normalized(a.text, tuple(a.offs))
 
 
+def retone(text: str) -> str:
+    """NFC, single spaces and the one tone placement (`Hoà` -> `Hòa`) and nothing else: for reference names
+    (the gazetteer) whose rare syllables (`Pác Miầu`) must keep their words as the official list writes them."""
+    return _RETONE.sub(_retone, " ".join(unicodedata.normalize("NFC", text).split()))
+
+
+def ascii_name(name: str) -> str:
+    """'Hoàn Kiếm' -> 'Hoan Kiem': place names in English labels are written without diacritics."""
+    decomposed = unicodedata.normalize("NFD", name.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
+
+
 def normalize(text: str) -> str:
     """NFC, one tone placement, unglued words, tight document numbers, sentence-case headings."""
     return normalize_aligned(text).text

@@ -39,9 +39,15 @@ def vis_network_files() -> tuple[Path, Path]:
     return scripts[-1], scripts[-1].with_name("vis-network.css")
 
 
-def _inline_script(text: str) -> str:
-    """Text safe inside <script>: no '</script' can close the element early."""
-    return re.sub(r"</(script)", r"<\\/\1", text, flags=re.IGNORECASE)
+def inline_script(text: str) -> str:
+    """Text safe inside <script> or <style>: no '</script' or '</style' can close the element early."""
+    return re.sub(r"</(script|style)", r"<\\/\1", text, flags=re.IGNORECASE)
+
+
+def script_json(data) -> str:
+    """JSON safe inside <script type="application/json">: no '<', '>' or '&' that HTML could read."""
+    payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return payload.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 PAGE_NODE_KEYS = ("label_vi", "label_en", "type", "level", "area", "area_en", "number", "clause", "date", "topics")
@@ -81,15 +87,14 @@ def page_data(net: nw.Network, lang: str = "vi") -> dict:
 def write_html(net: nw.Network, base: Path, options: Options = DEFAULTS) -> list[Path]:
     """One offline page: data, vis-network and our script all inlined; a CSP forbids any request."""
     script, stylesheet = vis_network_files()
-    payload = json.dumps(page_data(net, options.lang), ensure_ascii=False, separators=(",", ":"))
-    payload = payload.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    payload = script_json(page_data(net, options.lang))
     template = string.Template((TEMPLATES / "network.html").read_text(encoding="utf-8"))
     page = template.substitute(
         lang=options.lang, title=style()["titles"][net.name][options.lang], data=payload,
         vis_css=stylesheet.read_text(encoding="utf-8") if stylesheet.is_file() else "",
         app_css=(TEMPLATES / "network.css").read_text(encoding="utf-8"),
-        vis_js=_inline_script(script.read_text(encoding="utf-8")),
-        app_js=_inline_script((TEMPLATES / "network.js").read_text(encoding="utf-8")))
+        vis_js=inline_script(script.read_text(encoding="utf-8")),
+        app_js=inline_script((TEMPLATES / "network.js").read_text(encoding="utf-8")))
     path = base.with_name(base.name + ".html")
     with atomic_write(path) as handle:
         handle.write(page)

@@ -8,13 +8,12 @@ default. It is built once per process and served as it is.
 
 from __future__ import annotations
 
-import json
-import re
 import string
 from functools import cache
 
 import pyoxigraph as ox
 
+from .page import inline_script, script_json
 from .resources import ontology_dir
 from .store import PREFIX_MAP
 from .style import TEMPLATES
@@ -42,20 +41,14 @@ def ontology_terms() -> dict[str, list[str]]:
     return {kind: sorted(iris) for kind, iris in terms.items()}
 
 
-def _inline(text: str) -> str:
-    """Text safe inside <script> or <style>: nothing can close the element early."""
-    return re.sub(r"</(script|style)", r"<\\/\1", text, flags=re.IGNORECASE)
-
-
 @cache
 def page_html() -> str:
     """The page, built once."""
-    config = {"prefixes": PREFIX_MAP, "terms": ontology_terms()}
-    payload = json.dumps(config, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")
+    payload = script_json({"prefixes": PREFIX_MAP, "terms": ontology_terms()})
     template = string.Template((TEMPLATES / "query.html").read_text(encoding="utf-8"))
     return template.substitute(
         config=payload,
-        vendor_css=_inline((VENDOR / "yasgui.min.css").read_text(encoding="utf-8")),
-        vendor_js=_inline((VENDOR / "yasgui.min.js").read_text(encoding="utf-8")),
-        app_css=_inline((TEMPLATES / "query.css").read_text(encoding="utf-8")),
-        app_js=_inline((TEMPLATES / "query.js").read_text(encoding="utf-8")))
+        vendor_css=inline_script((VENDOR / "yasgui.min.css").read_text(encoding="utf-8")),
+        vendor_js=inline_script((VENDOR / "yasgui.min.js").read_text(encoding="utf-8")),
+        app_css=inline_script((TEMPLATES / "query.css").read_text(encoding="utf-8")),
+        app_js=inline_script((TEMPLATES / "query.js").read_text(encoding="utf-8")))

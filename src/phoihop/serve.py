@@ -25,18 +25,9 @@ from urllib.parse import parse_qs
 import pyoxigraph as ox
 
 from .errors import UsageError
-from .query import (
-    GRAPH_FORMATS,
-    MEDIA_TYPES,
-    UPDATE_FORMS,
-    ResultTooLarge,
-    default_graph_files,
-    list_queries,
-    query_form,
-    results_from_ox,
-    uses_service,
-)
+from .query import UPDATE_FORMS, default_graph_files, list_queries, query_form, uses_service
 from .query_page import page_html
+from .results import GRAPH_FORMATS, MEDIA_TYPES, ResultTooLarge, results_from_ox
 from .store import expand_inputs, load_file
 
 log = logging.getLogger("phoihop.serve")
