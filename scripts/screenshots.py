@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import os
 import socket
 import subprocess
 import sys
@@ -110,17 +109,58 @@ def run_named_query(name: str) -> Callable[[object], None]:
         page.wait_for_selector("body[data-ready='1']", timeout=60_000)
         page.click(f"[data-query='{name}']")
         page.click("#run")
-        page.wait_for_selector("#results table, #results .yasr_results, #results svg", timeout=60_000)
+        page.wait_for_selector("#results table", timeout=60_000)
         page.wait_for_timeout(500)
     return drive
 
 
+def select_node(iri: str) -> Callable[[object], None]:
+    """Click a node, so the side panel shows its commitments and instruments."""
+    def drive(page) -> None:
+        wait_network(page)
+        x, y = page.evaluate("""id => {
+            const net = window.phoihop.network, dom = net.canvasToDOM(net.getPositions([id])[id]);
+            const box = document.getElementById('network').getBoundingClientRect();
+            return [dom.x + box.left, dom.y + box.top]; }""", iri)
+        page.mouse.click(x, y)
+        page.mouse.move(2, 2)  # no tooltip over the picture
+        page.wait_for_timeout(300)
+    return drive
+
+
+# --- the review page (phoihop review) ---------------------------------------------------------------------
+
+REVIEW_FIXTURE = "bo-y-te-tld-chuong-trinh"  # one of our own invented texts, never a ../shared document
+
+
+def review_page(ctx: Context) -> str:
+    from phoihop.ingest import ingest_files
+    from phoihop.review import review
+
+    text = ROOT / "tests" / "fixtures" / "ingest" / f"{REVIEW_FIXTURE}.txt"
+    graph = ctx.scratch / f"{REVIEW_FIXTURE}.ttl"
+    ingest_files([text], graph)
+    return Path(review([graph], text, ctx.scratch / "review.html").path).as_uri()
+
+
+def select_commitment(nth: int) -> Callable[[object], None]:
+    def drive(page) -> None:
+        page.wait_for_selector("body[data-ready='1']", timeout=30_000)
+        page.evaluate("""nth => {
+            const facts = window.phoihop.data.facts.filter(f => f.kind === 'commitment' && f.spans.length);
+            const fact = facts[Math.min(nth, facts.length - 1)];
+            if (fact) { window.phoihop.show(fact.id); } }""", nth)
+    return drive
+
+
+HUB = "https://w3id.org/phoihop/id/actor/ha-noi/lien-doan-lao-dong"
 PAGES: list[Page] = [
-    Page("coordination", network_page("coordination"), wait_network),
+    Page("coordination", network_page("coordination"), select_node(HUB)),
     Page("hierarchy", network_page("hierarchy"), wait_network),
     Page("citation", network_page("citation"), wait_network),
     Page("bipartite", network_page("bipartite"), wait_network),
-    Page("query", query_page, run_named_query("busiest-coordinators")),
+    Page("query", query_page, run_named_query("commitments-by-topic")),
+    Page("review", review_page, select_commitment(3)),
 ]
 
 
@@ -138,7 +178,6 @@ def main(argv: list[str] | None = None) -> int:
     from playwright.sync_api import sync_playwright
 
     args.out.mkdir(parents=True, exist_ok=True)
-    os.environ.setdefault("PHOIHOP_QUIET", "1")
     with contextlib.ExitStack() as stack, tempfile.TemporaryDirectory() as tmp, sync_playwright() as play:
         ctx = Context(args.graph, Path(tmp), stack)
         browser = play.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])

@@ -13,6 +13,7 @@
   var LABEL_FONT = LABEL_PX + "px 'DejaVu Sans', 'Noto Sans', Arial, sans-serif";
   var MAX_LABEL_CHARS = 40;
   var RING = 170;            // canvas units between the rings of the radial tree
+  var MUST_LABEL = 8;        // the best-connected nodes are labelled even where that covers small nodes
   var data = JSON.parse(document.getElementById("phoihop-data").textContent);
   var asked = /(?:^|[#&])lang=(vi|en)\b/.exec(window.location.hash);  // #lang=en in the address wins
   var lang = asked ? asked[1] : (data.lang === "en" ? "en" : "vi");
@@ -265,20 +266,30 @@
       var spots = [[dom.x + r, dom.y - h / 2], [dom.x - r - w, dom.y - h / 2], [dom.x - w / 2, dom.y + r],
                    [dom.x - w / 2, dom.y - r - h]];
       if (!right) { spots = [spots[1], spots[0], spots[2], spots[3]]; }
+      /* A hub in a dense core finds no free spot: its label may then cover small nodes (never a label). */
+      var box = firstFree(spots, w, h, n, text, false) || (i < MUST_LABEL && firstFree(spots, w, h, n, text, true));
+      if (!box) { continue; }
+      cells(box, true);
+      placed.push(box);
+      ctx.strokeStyle = "rgba(255,255,255,0.92)";
+      ctx.lineWidth = box.covering ? 6 : 4;
+      ctx.strokeText(text, box.x + 3, box.y + h / 2);
+      ctx.fillStyle = selected && selected.node === n.id ? "#000" : "#222";
+      ctx.fillText(text, box.x + 3, box.y + h / 2);
+    }
+    function firstFree(spots, w, h, n, text, covering) {
       for (var s = 0; s < spots.length; s++) {
-        var box = { x: spots[s][0], y: spots[s][1], w: w, h: h, id: n.id, text: text, px: LABEL_PX };
-        if (box.x < 2 || box.y < 2 || box.x + w > width - 2 || box.y + h > height - 2 || cells(box, false)) {
-          continue;
-        }
-        cells(box, true);
-        placed.push(box);
-        ctx.strokeStyle = "rgba(255,255,255,0.92)";
-        ctx.lineWidth = 4;
-        ctx.strokeText(text, box.x + 3, box.y + h / 2);
-        ctx.fillStyle = selected && selected.node === n.id ? "#000" : "#222";
-        ctx.fillText(text, box.x + 3, box.y + h / 2);
-        break;
+        var box = { x: spots[s][0], y: spots[s][1], w: w, h: h, id: n.id, text: text, px: LABEL_PX, covering: covering };
+        if (box.x < 2 || box.y < 2 || box.x + w > width - 2 || box.y + h > height - 2) { continue; }
+        if (!collides(box, covering)) { return box; }
       }
+      return null;
+    }
+    function collides(box, labelsOnly) {
+      if (!labelsOnly) { return cells(box, false); }
+      return placed.some(function (o) {
+        return box.x < o.x + o.w && o.x < box.x + box.w && box.y < o.y + o.h && o.y < box.y + box.h;
+      });
     }
     ctx.restore();
   }
