@@ -175,16 +175,18 @@ def ingest_cmd(files: tuple[str, ...], out: str, base: Path | None, max_mb: int)
 @click.option("--max-rows", type=click.IntRange(min=1), metavar="N",
               help="Refuse (exit 2) an answer with more rows or triples than this, instead of printing it.")
 @click.option("-o", "--out", default="-", show_default=True, help="Write the results here.")
+@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
+              help="Language of labels, actions and topics (the named queries' lang parameter).")
 def query_cmd(target: str | None, params: tuple[str, ...], fmt: str | None, list_only: bool,
               endpoint: str | None, engine: str, graphs: tuple[Path, ...], timeout: float | None,
-              max_rows: int | None, out: str) -> None:
+              max_rows: int | None, out: str, lang: str) -> None:
     """Run a named query, a .rq file or SPARQL from stdin on the graph.
 
     \b
     Example:
       phoihop query --list
       phoihop query programmes-active-in-year --param year=2023 --format csv
-      phoihop query actor-commitments -p actor=id:actor/ha-noi/lien-doan-lao-dong
+      phoihop query actor-commitments -p actor=id:actor/ha-noi/lien-doan-lao-dong --lang en
       echo 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' | phoihop query -
       phoihop query coordination-pairs --endpoint http://127.0.0.1:7878/sparql
       phoihop query - --max-rows 1000 < big.rq
@@ -193,7 +195,7 @@ def query_cmd(target: str | None, params: tuple[str, ...], fmt: str | None, list
 
     stdin_text = sys.stdin.read() if target == "-" else None
     run_command(target, stdin_text=stdin_text, params=params, fmt=fmt, list_only=list_only, endpoint=endpoint,
-                engine=engine, graphs=graphs, timeout=timeout, max_rows=max_rows, out=out)
+                engine=engine, graphs=graphs, timeout=timeout, max_rows=max_rows, out=out, lang=lang)
 
 
 # --- serve ---

@@ -36,8 +36,10 @@ from .results import (
     ResultTooLarge,
     results_from_json,
     results_from_ox,
+    to_table,
 )
 from .store import PREFIX_MAP, expand_inputs, load_file, to_ox_term, to_rdflib_term
+from .table import terminal_width
 
 log = logging.getLogger("phoihop.query")
 
@@ -534,8 +536,10 @@ def describe_queries(folder: Path | None = None) -> str:
 def run_command(target: str | None, *, stdin_text: str | None = None, params: Iterable[str] = (),
                 fmt: str | None = None, list_only: bool = False, endpoint: str | None = None,
                 engine: str = "oxigraph", graphs: Sequence[Path] = (), timeout: float | None = None,
-                max_rows: int | None = None, out: str | Path = "-") -> int:
-    """`phoihop query`: list the library, or run one query and write its results; returns the row count."""
+                max_rows: int | None = None, out: str | Path = "-", lang: str = "vi") -> int:
+    """`phoihop query`: list the library, or run one query and write its results; returns the row count.
+
+    `lang` fills the query's `lang` parameter (labels, actions, topics) unless -p lang=… is given."""
     from .atomic import atomic_write
 
     if list_only:
@@ -548,14 +552,18 @@ def run_command(target: str | None, *, stdin_text: str | None = None, params: It
         raise UsageError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
     graph = open_graph(list(graphs) or None, engine=engine, endpoint=endpoint, timeout=timeout, max_rows=max_rows)
     bound = parse_params(params)
+    query = parse_header(stdin_text or "", "<stdin>") if target == "-" else find_query(target)
+    if "lang" in {p.name for p in query.parameters}:
+        bound.setdefault("lang", lang)
     if target == "-":
-        query = parse_header(stdin_text or "", "<stdin>")
         results = graph.run_text(bind(query, bound), query.name, timeout)
     else:
         results = graph.query(target, timeout=timeout, **bound)
     if max_rows is not None and len(results) > max_rows:  # engines that cannot stop early: refuse after
         raise ResultTooLarge.over(max_rows)
-    text = results.serialize(fmt or ("turtle" if results.is_graph else "table"))
+    fmt = fmt or ("turtle" if results.is_graph else "table")
+    text = to_table(results, terminal_width() if str(out) == "-" else None) if fmt == "table" else \
+        results.serialize(fmt)
     with atomic_write(out) as handle:
         handle.write(text)
     return len(results)

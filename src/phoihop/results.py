@@ -23,6 +23,7 @@ import pyoxigraph as ox
 
 from .errors import UsageError
 from .store import PREFIX_MAP
+from .table import format_table
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -204,36 +205,10 @@ def to_tsv(results: Results) -> str:
     return "\n".join(lines) + "\n"
 
 
-def compact(iri: str) -> str:
-    """`id:actor/ha-noi/...` for an IRI under a phoihop prefix, else the IRI."""
-    best = max((ns for ns in PREFIX_MAP.values() if iri.startswith(ns)), key=len, default=None)
-    if best is None:
-        return iri
-    prefix = next(p for p, ns in PREFIX_MAP.items() if ns == best)
-    return f"{prefix}:{iri[len(best):]}"
-
-
-def _display(term, width: int) -> str:
-    if term is None:
-        text = ""
-    elif isinstance(term, ox.NamedNode):
-        text = compact(term.value)
-    elif isinstance(term, ox.BlankNode):
-        text = f"_:{term.value}"
-    else:
-        text = term.value.replace("\n", " ")
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-def to_table(results: Results, width: int = 60) -> str:
-    """An aligned plain-text table for reading in a terminal (IRIs shortened with the phoihop prefixes)."""
-    cells = [[_display(t, width) for t in row] for row in results.rows]
-    widths = [max([len(v)] + [len(r[i]) for r in cells]) for i, v in enumerate(results.variables)]
-    lines = ["  ".join(v.ljust(w) for v, w in zip(results.variables, widths, strict=True)).rstrip(),
-             "  ".join("-" * w for w in widths)]
-    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells]
-    lines.append(f"({len(results.rows)} row{'s' if len(results.rows) != 1 else ''})")
-    return "\n".join(lines) + "\n"
+def to_table(results: Results, width: int | None = None) -> str:
+    """An aligned plain-text table for reading in a terminal: fits `width` columns, shows names where the
+    query returns them beside IRIs, shortens IRIs in the middle (phoihop.table)."""
+    return format_table(results.variables, results.rows, width, graph=results.is_graph)
 
 
 _SERIALISERS = {"json": to_json, "xml": to_xml, "csv": to_csv, "tsv": to_tsv, "table": to_table}
