@@ -114,3 +114,12 @@ def test_lang_chooses_the_labels(name, vi, en):
 def test_a_lang_parameter_wins_over_the_option():
     assert run("commitments-by-topic", "-p", "lang=en", "--lang", "vi", columns=200) == run(
         "commitments-by-topic", "--lang", "en", columns=200)
+
+
+def test_construct_answers_are_readable_turtle_and_counted_in_triples():
+    result = CliRunner().invoke(cli, ["query", "coordination-network", "--graph", str(DATASET)])
+    assert result.exit_code == 0, result.output
+    assert "\\/" not in result.stdout and "@base <https://w3id.org/phoihop/id/> ." in result.stdout
+    subjects = re.findall(r"^<[^>]+>$", result.stdout, flags=re.M)
+    assert len(subjects) == len(set(subjects)) > 1  # each subject once, with its predicate list
+    assert re.search(r"coordination-network: \d+ triples in", result.stderr)

@@ -472,7 +472,9 @@ class Phoihop:
         else:
             results = _run_with_timeout(self.backend, text, source, timeout)
         results.seconds = time.perf_counter() - start
-        log.info("%s: %d rows in %.3f s (%s)", source, len(results), results.seconds, self.backend.name)
+        unit = "triple" if results.is_graph else "row"
+        log.info("%s: %d %s%s in %.3f s (%s)", source, len(results), unit, "" if len(results) == 1 else "s",
+                 results.seconds, self.backend.name)
         return results
 
 

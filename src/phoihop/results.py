@@ -24,6 +24,7 @@ import pyoxigraph as ox
 from .errors import UsageError
 from .store import PREFIX_MAP
 from .table import format_table
+from .turtle import serialize as readable_turtle
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -121,6 +122,8 @@ class Results(Sequence[dict[str, Any]]):
         if not self.is_graph and fmt in GRAPH_FORMATS:
             raise UsageError(f"a {self.form.upper()} query gives a table: use --format "
                              f"{', '.join(RESULT_FORMATS)}")
+        if fmt == "turtle":
+            return readable_turtle(self.triples())  # grouped by subject, sorted, no escaped slashes
         if fmt in GRAPH_FORMATS:
             data = ox.serialize(self.triples(), format=_OX_GRAPH_FORMATS[fmt],
                                 prefixes=PREFIX_MAP if fmt != "ntriples" else None)
