@@ -123,7 +123,7 @@ def select_node(iri: str) -> Callable[[object], None]:
             const box = document.getElementById('network').getBoundingClientRect();
             return [dom.x + box.left, dom.y + box.top]; }""", iri)
         page.mouse.click(x, y)
-        page.mouse.move(2, 2)  # no tooltip over the picture
+        page.add_style_tag(content="div.vis-tooltip { display: none !important; }")  # no hover box in the shot
         page.wait_for_timeout(300)
     return drive
 
