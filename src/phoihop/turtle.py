@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import bisect
 import io
+import itertools
+import operator
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -98,33 +100,38 @@ class _Writer:
         self.names = names
         self.lines = lines
         self.first_blank = bisect.bisect_left(lines, "_")  # "<…" (named) sorts before "_:…" (blank)
-        self.ranges: dict[str, tuple[int, int]] = {}  # blank subject -> its lines (sorted: contiguous)
         self.first_referrer: dict[str, str] = {}  # blank object -> the first subject naming it
-        references: dict[str, int] = {}
-        subject, start, self.repeats = None, self.first_blank, 0
-        for index in range(len(lines)):
-            line = lines[index]
-            if "_:" not in line:
+        self.references: dict[str, int] = {}
+        previous = None
+        for line in [line for line in lines if "> _:" in line]:  # a blank object follows a predicate '<…> '
+            if line == previous:  # sorted: a triple from two graphs comes twice in a row; it counts once
                 continue
-            if index and line == lines[index - 1]:  # a triple in two graphs: once (named: counted in `named`)
-                self.repeats += index >= self.first_blank
-                continue
+            previous = line
             end = line.index(" ")
-            if index >= self.first_blank and line[:end] != subject:
-                if subject is not None:
-                    self.ranges[subject] = (start, index)
-                subject, start = line[:end], index
-            at = line.index("> ", end) + 2  # the object starts after the predicate <…>
+            at = line.index("> ", end) + 2
             if line[at] == "_":
-                obj = line[at:-2]
-                references[obj] = references.get(obj, 0) + 1
-                self.first_referrer.setdefault(obj, line[:end] if line[0] == "<" else "")
-        if subject is not None:
-            self.ranges[subject] = (start, len(lines))
-        self.references = references
+                blank = line[at:-2]
+                self.references[blank] = self.references.get(blank, 0) + 1
+                self.first_referrer.setdefault(blank, line[:end] if line[0] == "<" else "")
+        self.ranges = self._blank_ranges()
         self.labels: dict[str, str] = {}
         self.nesting: set[str] = set()  # blank nodes being written inline right now (cycle guard)
         self.written: set[str] = set()
+
+    def _blank_ranges(self) -> dict[str, tuple[int, int]]:
+        """Blank subject -> (first, last + 1) of its lines: sorted, they follow each other."""
+        ranges: dict[str, tuple[int, int]] = {}
+        lines, subject, start = self.lines, None, self.first_blank
+        for index in range(self.first_blank, len(lines)):
+            line = lines[index]
+            own = line[:line.index(" ")]
+            if own != subject:
+                if subject is not None:
+                    ranges[subject] = (start, index)
+                subject, start = own, index
+        if subject is not None:
+            ranges[subject] = (start, len(lines))
+        return ranges
 
     def groups(self, blank: str) -> Groups:
         """The (predicate, objects) of a blank node, read from its lines."""
@@ -234,7 +241,7 @@ class _Writer:
         return " ;\n".join(lines)
 
     def named(self) -> Iterable[tuple[str, Groups]]:
-        """(subject, [(predicate, [objects])]) of the named subjects; a repeated triple is counted, once."""
+        """(subject, [(predicate, [objects])]) of the named subjects, each triple once."""
         lines = self.lines
         subject, groups, objects, predicate = None, [], [], None
         for index in range(self.first_blank):
@@ -247,7 +254,6 @@ class _Writer:
                 predicate, objects = p, []
                 groups.append((p, objects))
             elif objects[-1] == rest[:-2]:  # sorted: a triple from two graphs comes twice in a row
-                self.repeats += 1
                 continue
             objects.append(rest[:-2])
         if subject is not None:
@@ -285,7 +291,7 @@ def write_lines(lines: list[str], out: IO[str], prefixes: Mapping[str, str] = PR
     out.writelines(header)
     out.write("\n")
     out.write("\n".join(body))
-    return len(lines) - writer.repeats
+    return len(lines) - sum(map(operator.eq, lines, itertools.islice(lines, 1, None)))  # a repeat counts once
 
 
 def serialize(triples: Iterable[ox.Triple], prefixes: Mapping[str, str] = PREFIX_MAP,
