@@ -96,9 +96,11 @@ def test_the_curated_slugs_stay(slug: str) -> None:
 
 
 def test_every_area_iri_of_the_curated_data_is_in_the_gazetteer() -> None:
-    """The tables reproduce the IRIs the curated data already uses (data/areas.ttl, data/*.ttl)."""
+    """The tables reproduce the IRIs the curated data already uses (data/areas.ttl, data/*.ttl), except the
+    placeholder of a province a source does not name (id:area/khong-ro-<source>, as ingest mints it)."""
     used = {m for path in sorted(data_dir().glob("*.ttl"))
-            for m in re.findall(r"<area/([a-z0-9/-]+)>", path.read_text(encoding="utf-8"))}
+            for m in re.findall(r"<area/([a-z0-9/-]+)>", path.read_text(encoding="utf-8"))
+            if not m.startswith("khong-ro-")}
     assert {"ha-noi/quan-hoan-kiem", "ha-noi/phuong-hoan-kiem", "long-an"} <= used
     assert sorted(p for p in used if load_gazetteer().get(p) is None) == []
 
@@ -274,7 +276,9 @@ def test_every_area_of_the_built_graph_has_one_code() -> None:
     assert codes[str(ID["area/ha-noi/quan-hoan-kiem"])] == ["002"]
     assert codes[str(ID["area/ha-noi/phuong-hoan-kiem"])] == ["00070"]
     assert codes[str(ID["area/viet-nam"])] == []  # the nation is not in the GSO list
-    assert {a: c for a, c in codes.items() if len(c) != 1 and a != str(ID["area/viet-nam"])} == {}
+    placeholder = str(ID["area/khong-ro-"])  # a province its source does not name has no code to give
+    assert {a: c for a, c in codes.items()
+            if len(c) != 1 and a != str(ID["area/viet-nam"]) and not a.startswith(placeholder)} == {}
 
 
 # ---------------------------------------------------------------------------------------------- the script

@@ -216,12 +216,21 @@ def _original(text: Path) -> str:
 
 
 def _spans(g: Graph, node: URIRef, original: str) -> list[tuple[str, float]]:
+    """The text each piece of evidence points at (oa:Annotation -> oa:hasTarget -> position selector), checking
+    that the quote selector beside it quotes exactly that text, with its context."""
     out = []
-    for ev in g.objects(node, PH.evidence):
-        sel = g.value(ev, OA.hasSelector)
-        start, end = int(g.value(sel, OA.start)), int(g.value(sel, OA.end))
+    for ann in g.objects(node, PH.evidence):
+        assert (ann, RDF.type, OA.Annotation) in g and g.value(ann, OA.hasBody) == node, node
+        target = g.value(ann, OA.hasTarget)
+        selectors = list(g.objects(target, OA.hasSelector))
+        position = next(s for s in selectors if (s, RDF.type, OA.TextPositionSelector) in g)
+        quote = next(s for s in selectors if (s, RDF.type, OA.TextQuoteSelector) in g)
+        start, end = int(g.value(position, OA.start)), int(g.value(position, OA.end))
         assert 0 <= start < end <= len(original), node
-        out.append((original[start:end], float(g.value(ev, PH.confidence))))
+        assert str(g.value(quote, OA.exact)) == original[start:end], node
+        assert original[:start].endswith(str(g.value(quote, OA.prefix))), node
+        assert original[end:].startswith(str(g.value(quote, OA.suffix))), node
+        out.append((original[start:end], float(g.value(ann, PH.confidence))))
     return out
 
 

@@ -16,8 +16,9 @@ from phoihop.namespaces import ELI, ID, PH, PREFIXES
 from phoihop.resources import ontology_dir
 
 MODEL = Path(__file__).resolve().parents[1] / "docs" / "model.md"
-KINDS = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDFS.Datatype)
-SCHEMES = ("doctype", "topic", "frequency", "level", "role")
+KINDS = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDFS.Datatype,
+         OWL.NamedIndividual)
+SCHEMES = ("doctype", "topic", "frequency", "level", "role", "status", "date-status", "change-kind")
 
 
 @cache

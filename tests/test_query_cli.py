@@ -49,7 +49,7 @@ def test_query_file_and_stdin(tmp_path) -> None:
     path.write_text(text, encoding="utf-8")
     from_file = run(str(path), *ON_FIXTURE, "-f", "csv")
     from_stdin = run("-", *ON_FIXTURE, "-f", "csv", input=text)
-    assert from_file.stdout_bytes == from_stdin.stdout_bytes == b"n\r\n13\r\n"
+    assert from_file.stdout_bytes == from_stdin.stdout_bytes == b"n\r\n15\r\n"  # 2 added for issue 13
 
 
 def test_construct_defaults_to_turtle_and_writes_a_file(tmp_path) -> None:

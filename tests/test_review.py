@@ -423,6 +423,21 @@ def test_curated_seed_files_review_cleanly(shared, tmp_path) -> None:
         assert result.problems == [] and result.spans > 20, seed.name
 
 
+@pytest.mark.seeds
+def test_curated_dev_files_review_cleanly(shared, tmp_path) -> None:
+    """The same for the twelve dev texts: a dev text's file with the shared data files, no problem, and
+    every span of the source's own file on the page."""
+    root = Path(__file__).resolve().parents[1]
+    common = [root / "data" / name for name in ("actors.ttl", "instruments.ttl", "dev-shared.ttl")]
+    texts = sorted((shared / "dev" / "texts").glob("*.txt"))
+    assert len(texts) == 12
+    for text in texts:
+        own = root / "data" / f"{text.stem}.ttl"
+        result = rv.review([own, *common], text, tmp_path / f"{text.stem}.html")
+        annotations = own.read_text(encoding="utf-8").count("a oa:Annotation")
+        assert result.problems == [] and result.spans >= annotations > 5, text.name
+
+
 # --- the page in headless Chromium ------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")

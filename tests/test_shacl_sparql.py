@@ -126,9 +126,9 @@ def test_same_results_on_every_core_constraint_kind():
     assert len(components) >= 20, sorted(components)  # the fixture reaches (nearly) every component
 
 
-def test_same_results_on_a_damaged_10k_synthetic_graph(tmp_path: Path):
-    path = tmp_path / "synth-10k.nt"
-    synth("10k", path)
+def test_same_results_on_a_damaged_12k_synthetic_graph(tmp_path: Path):
+    path = tmp_path / "synth-12k.nt"
+    synth("12k", path)
     store = load_sources([path])
     infer(store)
     store.update((HERE / "corrupt.ru").read_text(encoding="utf-8"))

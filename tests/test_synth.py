@@ -18,9 +18,9 @@ from phoihop.validate import run_checks
 
 
 @pytest.fixture(scope="module")
-def graph_10k(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("synth") / "synth-10k.nt"
-    synth("10k", path, seed=1)
+def graph_12k(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("synth") / "synth-12k.nt"
+    synth("12k", path, seed=1)
     return path
 
 
@@ -36,17 +36,19 @@ def test_unreadable_sizes_are_a_usage_error(text):
         parse_size(text)
 
 
-def test_same_seed_same_bytes_other_seed_other_graph(graph_10k: Path, tmp_path: Path):
+def test_same_seed_same_bytes_other_seed_other_graph(graph_12k: Path, tmp_path: Path):
     again, other = tmp_path / "again.nt", tmp_path / "other.nt"
-    synth("10k", again, seed=1)
-    synth("10k", other, seed=2)
-    assert again.read_bytes() == graph_10k.read_bytes()
-    assert other.read_bytes() != graph_10k.read_bytes()
+    synth("12k", again, seed=1)
+    synth("12k", other, seed=2)
+    assert again.read_bytes() == graph_12k.read_bytes()
+    assert other.read_bytes() != graph_12k.read_bytes()
 
 
-def test_size_is_reached_and_every_kind_of_node_is_there(graph_10k: Path):
-    result = synth("10k", graph_10k.with_suffix(".nq"), seed=1)
-    assert 10_000 <= result.triples < 12_000
+def test_size_is_reached_and_every_kind_of_node_is_there(graph_12k: Path):
+    # 12k rather than 10k since evidence became a Web Annotation (issue 13): four more triples per node, and
+    # at 10k the first places' bodies used the whole budget before any programme was written.
+    result = synth("12k", graph_12k.with_suffix(".nq"), seed=1)
+    assert 12_000 <= result.triples < 14_400
     for kind in ("Actor", "Commitment", "CoordinationProgramme", "CoordinationRegulation", "Directive", "Law",
                  "Person", "Membership", "Event", "Indicator", "SourceDocument"):
         assert result.counts.get(kind, 0) > 0, kind
@@ -54,19 +56,19 @@ def test_size_is_reached_and_every_kind_of_node_is_there(graph_10k: Path):
     assert len(graphs) > 20  # N-Quads: one named graph per synthetic source document
 
 
-def test_turtle_output_holds_the_same_triples(graph_10k: Path, tmp_path: Path):
+def test_turtle_output_holds_the_same_triples(graph_12k: Path, tmp_path: Path):
     turtle = tmp_path / "synth.ttl"
-    synth("10k", turtle, seed=1)
+    synth("12k", turtle, seed=1)
     nt = ox.Store()
-    nt.load(path=str(graph_10k), format=ox.RdfFormat.N_TRIPLES)
+    nt.load(path=str(graph_12k), format=ox.RdfFormat.N_TRIPLES)
     ttl = ox.Store()
     ttl.load(path=str(turtle), format=ox.RdfFormat.TURTLE)
     ground = {q for q in nt if not any(isinstance(t, ox.BlankNode) for t in (q.subject, q.object))}
     assert len(ttl) == len(nt) and ground <= set(ttl)
 
 
-def test_10k_graph_conforms_to_the_shapes_and_the_checks(graph_10k: Path):
-    store = load_sources([graph_10k])  # with the ontology, schemes and gazetteer, as the build loads data
+def test_12k_graph_conforms_to_the_shapes_and_the_checks(graph_12k: Path):
+    store = load_sources([graph_12k])  # with the ontology, schemes and gazetteer, as the build loads data
     infer(store)
     report = validate_store(store)
     assert report.conforms, report.to_text(limit=20)
@@ -87,14 +89,14 @@ def test_cli_writes_the_file_and_refuses_bad_options(tmp_path: Path):
     assert "not a size" in bad_size.output and ".rdf" in bad_format.output
 
 
-def test_coordination_pairs_equal_a_plain_python_count(graph_10k: Path):
+def test_coordination_pairs_equal_a_plain_python_count(graph_12k: Path):
     """The query's pair ordering by FILTER (kept for speed on pyoxigraph) must count what the question says."""
     from itertools import product
 
     from phoihop.query import open_graph
 
     store = ox.Store()
-    store.load(path=str(graph_10k), format=ox.RdfFormat.N_TRIPLES)
+    store.load(path=str(graph_12k), format=ox.RdfFormat.N_TRIPLES)
     ph = "https://w3id.org/phoihop/ontology#"
 
     def objects(predicate: str) -> dict[str, set[str]]:
@@ -102,7 +104,10 @@ def test_coordination_pairs_equal_a_plain_python_count(graph_10k: Path):
         for q in store.quads_for_pattern(None, ox.NamedNode(ph + predicate), None):
             found.setdefault(q.subject.value, set()).add(q.object.value)
         return found
-    parties, leads, partners, topics = (objects(p) for p in ("party", "leadActor", "partnerActor", "topic"))
+    parties, leads, partners, topics, status = (
+        objects(p) for p in ("party", "leadActor", "partnerActor", "topic", "status"))
+    obligation = "https://w3id.org/phoihop/id/status/obligation"  # the query's default status
+    leads = {c: lead for c, lead in leads.items() if status.get(c) == {obligation}}
     expected: dict[tuple[str, str], list[set[str]]] = {}
     for agreement, members in parties.items():
         for x, y in product(members, members):
@@ -114,7 +119,7 @@ def test_coordination_pairs_equal_a_plain_python_count(graph_10k: Path):
                 counts = expected.setdefault((min(x, y), max(x, y)), [set(), set(), set()])
                 counts[1].add(commitment)
                 counts[2].update(topics.get(commitment, ()))
-    answer = open_graph([graph_10k]).query("coordination-pairs")
+    answer = open_graph([graph_12k]).query("coordination-pairs")
     got = {(r["actorA"], r["actorB"]): (r["agreements"], r["commitments"], r["topics"]) for r in answer}
     assert got == {pair: tuple(map(len, sets)) for pair, sets in expected.items()}
-    assert len(got) > 50
+    assert len(got) > 40  # enough pairs to mean something (statuses, results and 2025 changes take room at 10k)

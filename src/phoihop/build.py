@@ -34,6 +34,7 @@ from .store import (
 )
 from .turtle import write_union
 from .validate import CheckOutcome, ValidationReport, run_checks, validate_store
+from .void import write_void
 
 log = logging.getLogger("phoihop.build")
 
@@ -261,6 +262,7 @@ def build(data: list[Path] | None = None, out_dir: Path = Path("dist"), validate
             raise
         staged = staging.result()
     result.outputs, result.triples = staged.publish(), staged.triples
+    result.outputs.append(write_void(store, out_dir, result.outputs, result.triples))
     result.seconds["write (beside validate)" if validate else "write"] = staged.seconds
     result.counts = class_counts(store)
     return result

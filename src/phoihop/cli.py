@@ -143,21 +143,33 @@ def evaluate(gold: Path, only: tuple[str, ...], minimum: float, graphs: tuple[Pa
 @click.option("--base", type=click.Path(path_type=Path), help="Graph whose actors and instruments are reused.")
 @click.option("--max-mb", default=20, show_default=True, type=click.IntRange(min=1),
               help="Refuse input files larger than this.")
-def ingest_cmd(files: tuple[str, ...], out: str, base: Path | None, max_mb: int) -> None:
-    """Read Vietnamese documents (plain text or Markdown) and write what they state as Turtle.
+@click.option("--place", help="Province or district the document is about, when its text does not say.")
+@click.option("--date", "day", metavar="YYYY-MM-DD", help="The document's date, when its text does not say.")
+@click.option("--title", help="The document's headline, when the copied text has none.")
+@click.option("--source-url", metavar="URL", help="Where the document was published.")
+@click.option("--publisher", help="Who published it (a site, a newspaper, an agency).")
+def ingest_cmd(files: tuple[str, ...], out: str, base: Path | None, max_mb: int, place: str | None,
+               day: str | None, title: str | None, source_url: str | None, publisher: str | None) -> None:
+    """Read Vietnamese documents (plain text, Markdown or a saved HTML page) and write what they state as Turtle.
 
     One ph:SourceDocument per file; every fact carries its source and character offsets. A
     file of '-' is standard input. Accepts UTF-8, UTF-16 and Windows-1258; refuses binary input.
+    What the text does not say can be given in a sidecar FILE.meta.json ({"place": …, "date": …,
+    "title": …, "source-url": …, "publisher": …}) or with the options below, which win over it and
+    apply to every FILE.
 
     \b
     Example:
       phoihop ingest quy-che-ben-tre.txt > ben-tre.ttl
       phoihop ingest a.txt b.md -o new.ttl --base dist/phoihop.ttl
+      phoihop ingest tin-hoi-nghi.txt --place "Lạng Sơn" --date 2019-05-14 -o tin.ttl
       cat note.txt | phoihop ingest - -o note.ttl
     """
-    from .ingest import ingest_files
+    from .ingest import ingest_files, metadata
 
-    ingest_files(files, out, base, max_bytes=max_mb * 1024 * 1024)
+    meta = metadata("command line", place=place, date=day, title=title, publisher=publisher,
+                    **{"source-url": source_url})
+    ingest_files(files, out, base, max_bytes=max_mb * 1024 * 1024, meta=meta)
 # --- query ---
 @cli.command("query")
 @click.argument("target", required=False, metavar="NAME|FILE|-")

@@ -25,7 +25,7 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, URIRef
 
 from .errors import DataInvalid
-from .iris import instrument_iri, issuer_key, slug
+from .iris import instrument_iri, issuer_key, number_slug, slug
 from .namespaces import DCT, ELI, ID, PH, PROV, RDF, SKOS, TIME, XSD, bind_all
 from .normalize import fold
 from .resources import data_dir
@@ -374,8 +374,7 @@ def _legislature(graph: Graph) -> URIRef:
 
 def _legal_basis(graph: Graph, basis: str) -> URIRef:
     number, _, day = basis.partition("@")
-    year = day[:4] or None
-    node = instrument_iri(issuer_key(number), year, slug(f"{number.split('/')[0]}-nq"))
+    node = instrument_iri(issuer_key(number), number_slug(number))
     graph.add((node, RDF.type, PH.Resolution))
     graph.add((node, RDF.type, ELI.LegalResource))
     graph.add((node, ELI.id_local, Literal(number)))

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import logging
+import re
 import sys
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -25,16 +27,19 @@ from rdflib.namespace import FOAF, RDF, SKOS, XSD
 from . import progress
 from .atomic import atomic_write
 from .errors import InputError, UsageError
-from .extract import Actor, Commitment, Event, Extraction, Instrument, Person, extract, lexicon
+from .extract import Actor, Commitment, Event, Extraction, Instrument, Metadata, Person, extract
+from .extract.lexicon import lexicon
 from .gazetteer import interval
 from .iris import person_iri, slug, source_iri
 from .namespaces import DCT, ELI, ID, OA, ORG, PH, PROV, bind_all
 from .normalize import DEFAULT_MAX_BYTES, Normalized, decode_bytes, fold, normalize_aligned, read_text_file
 from .store import load_files, to_rdflib
+from .webpage import HTML_FORMAT, is_html, main_text
 
 log = logging.getLogger("phoihop.ingest")
+QUOTE_CONTEXT = 32  # characters of oa:prefix and oa:suffix around a quoted span
 
-_ACTOR_CLASSES = ("Actor", "PartyOrgan", "StateBody", "Legislature", "GovernmentBody", "Ministry",
+_ACTOR_CLASSES = ("Actor", "ActorGroup", "PartyOrgan", "StateBody", "Legislature", "GovernmentBody", "Ministry",
                   "PeoplesCommittee", "PeoplesCouncil", "Department", "StateAgency", "LabourUnion",
                   "MassOrganisation", "MediaOrInstitution", "Enterprise")
 _INSTRUMENT_CLASSES = ("Constitution", "Code", "Law", "Resolution", "Directive", "Conclusion", "Decree",
@@ -97,9 +102,10 @@ def load_base(path: str | Path) -> Graph:
 class _Builder:
     """Turns one Extraction into triples."""
 
-    def __init__(self, graph: Graph, ex: Extraction, norm: Normalized, name: str, source: URIRef,
-                 base: BaseIndex):
+    def __init__(self, graph: Graph, ex: Extraction, norm: Normalized, original: str, name: str, source: URIRef,
+                 base: BaseIndex, meta: Metadata):
         self.g, self.ex, self.norm, self.name, self.source, self.base = graph, ex, norm, name, source, base
+        self.original, self.meta = original, meta
         self.stem = name.rsplit(".", 1)[0]
         self.iri_of: dict[URIRef, URIRef] = {}  # minted actor IRI -> IRI used (base reuse)
         self.instrument_iri: dict[str, URIRef] = {}
@@ -108,20 +114,32 @@ class _Builder:
     # ------------------------------------------------------------------------------------ provenance
 
     def evidence(self, node: URIRef, start: int, end: int, confidence: float) -> None:
-        """prov:wasDerivedFrom + ph:evidence with an offset selector into the NFC original."""
-        g = self.g
+        """prov:wasDerivedFrom + ph:evidence as the provenance contract has it: an oa:Annotation identifying the
+        node, whose target is a span of the source with a position selector (NFC offsets, end exclusive) and,
+        since this is the user's own document, a quote selector (exact, up to 32 characters either side)."""
+        g, text = self.g, self.original
         s, e = self.norm.original_span(start, end)
         g.add((node, PROV.wasDerivedFrom, self.source))
-        ev = BNode(f"ev-{slug(str(node))[-60:]}-{s}-{e}")
-        sel = BNode(f"sel-{self.stem}-{s}-{e}")
-        g.add((node, PH.evidence, ev))
-        g.add((ev, RDF.type, OA.SpecificResource))
-        g.add((ev, OA.hasSource, self.source))
-        g.add((ev, OA.hasSelector, sel))
-        g.add((ev, PH.confidence, Literal(Decimal(str(round(confidence, 2))), datatype=XSD.decimal)))
-        g.add((sel, RDF.type, OA.TextPositionSelector))
-        g.add((sel, OA.start, Literal(s, datatype=XSD.nonNegativeInteger)))
-        g.add((sel, OA.end, Literal(e, datatype=XSD.nonNegativeInteger)))
+        tail = f"{slug(str(node))[-60:]}-{s}-{e}"
+        ann, target = BNode(f"ev-{tail}"), BNode(f"target-{tail}")
+        position, quote = BNode(f"sel-{self.stem}-{s}-{e}"), BNode(f"quote-{self.stem}-{s}-{e}")
+        g.add((node, PH.evidence, ann))
+        g.add((ann, RDF.type, OA.Annotation))
+        g.add((ann, OA.motivatedBy, OA.identifying))
+        g.add((ann, OA.hasBody, node))
+        g.add((ann, OA.hasTarget, target))
+        g.add((ann, PH.confidence, Literal(Decimal(str(round(confidence, 2))), datatype=XSD.decimal)))
+        g.add((target, RDF.type, OA.SpecificResource))
+        g.add((target, OA.hasSource, self.source))
+        g.add((target, OA.hasSelector, position))
+        g.add((target, OA.hasSelector, quote))
+        g.add((position, RDF.type, OA.TextPositionSelector))
+        g.add((position, OA.start, Literal(s, datatype=XSD.nonNegativeInteger)))
+        g.add((position, OA.end, Literal(e, datatype=XSD.nonNegativeInteger)))
+        g.add((quote, RDF.type, OA.TextQuoteSelector))
+        g.add((quote, OA.exact, Literal(text[s:e])))
+        g.add((quote, OA.prefix, Literal(text[max(0, s - QUOTE_CONTEXT):s])))
+        g.add((quote, OA.suffix, Literal(text[e:e + QUOTE_CONTEXT])))
 
     # ------------------------------------------------------------------------------------ nodes
 
@@ -156,10 +174,12 @@ class _Builder:
         g = self.g
         labels = self.base.pref_labels(node) if node in self.base.known else {}
         if not labels:
-            g.add((node, RDF.type, PH[actor.cls]))
+            g.add((node, RDF.type, PH.ActorGroup if actor.group else PH[actor.cls]))
             labels = {"vi": Literal(actor.label_vi, lang="vi"), "en": Literal(actor.label_en, lang="en")}
             if actor.place is not None:
                 g.add((node, DCT.spatial, actor.place.area))
+                if actor.place.unknown is not None:
+                    self.declare_unknown_area(actor)
                 if actor.place.district and actor.surfaces:  # a district named only in the header
                     self.declare_district(actor.place, min(actor.surfaces.values()))
         for lit in labels.values():
@@ -287,7 +307,6 @@ class _Builder:
 
     def commitment(self, c: Commitment, index: int, used: set[URIRef]) -> None:
         g = self.g
-        lex = lexicon()
         programme = self.ex.instruments[c.programme]
         prog_node = self.instrument(programme)
         tail = slug(c.clause) if c.clause else slug(f"{self.stem}-{index}")
@@ -309,14 +328,13 @@ class _Builder:
         for a in partners:
             if a not in leads:
                 g.add((node, PH.partnerActor, a))
-        topic_vi, topic_en = lex.topics.get(c.topic, ("Lĩnh vực khác", "Other"))
+        for a in c.addressees:
+            if a in self.ex.actors:
+                self.emit_actor(self.ex.actors[a])
+                g.add((node, PH.addressee, self.actor(self.ex.actors[a])))
         g.add((node, PH.topic, ID[f"topic/{c.topic}"]))
-        lead_vi = ", ".join(self.ex.actors[a].label_vi for a in c.leads if a in self.ex.actors)
-        lead_en = ", ".join(self.ex.actors[a].label_en for a in c.leads if a in self.ex.actors)
-        where = f" (mục {c.clause})" if c.clause else ""
-        g.add((node, PH.action, Literal(f"{lead_vi} thực hiện nhiệm vụ về {topic_vi.lower()}{where}", lang="vi")))
-        where_en = f" (clause {c.clause})" if c.clause else ""
-        g.add((node, PH.action, Literal(f"{lead_en}: task on {topic_en.lower()}{where_en}", lang="en")))
+        g.add((node, PH.status, ID[f"status/{c.status}"]))
+        g.add((node, PH.action, Literal(c.action, lang="vi")))  # the text's own words: a user's output may quote
         if c.clause:
             g.add((node, PH.clause, Literal(c.clause)))
         for f in c.frequencies[:1]:
@@ -341,14 +359,15 @@ class _Builder:
         self.evidence(node, *c.span, c.confidence)
 
     def event(self, ev: Event) -> None:
-        if ev.date is None:
-            return  # an event is kept only with its day (its IRI and dct:date need one)
         g = self.g
-        day = ev.date.isoformat()
+        day = ev.date.isoformat() if ev.date else "undated"  # the shapes ask for the day in the IRI, or 'undated'
         node = ID[f"event/{day}/{'-'.join(slug(ev.label).split('-')[:8])}"]
-        g.add((node, RDF.type, PH[ev.kind]))
+        if (node, RDF.type, None) in g:
+            return  # named alike in its first words on the same day: the event already written
         g.add((node, SKOS.prefLabel, Literal(ev.label, lang="vi")))
-        g.add((node, DCT.date, Literal(day, datatype=XSD.date)))
+        g.add((node, RDF.type, PH[ev.kind]))
+        if ev.date:
+            g.add((node, DCT.date, Literal(day, datatype=XSD.date)))
         for a in ev.organisers:
             if a in self.ex.actors:
                 self.emit_actor(self.ex.actors[a])
@@ -367,6 +386,22 @@ class _Builder:
             if place.district is None or span is None:
                 continue
             self.declare_district(place, span)
+
+    def declare_unknown_area(self, actor: Actor) -> None:
+        """The placeholder area of bodies whose area the text does not name ('LĐLĐ tỉnh' in a page that never
+        says which province): one per document, flagged for the reviewer with an editorial note."""
+        g, node, labels = self.g, actor.place.area, lexicon().grammar.labels  # type: ignore[union-attr]
+        if (node, RDF.type, PH.AdministrativeArea) not in g:
+            g.add((node, RDF.type, PH.AdministrativeArea))
+            g.add((node, SKOS.prefLabel, Literal(labels["unknown_area_vi"].format(file=self.name), lang="vi")))
+            g.add((node, SKOS.prefLabel, Literal(labels["unknown_area_en"].format(file=self.name), lang="en")))
+            g.add((node, PH.areaLevel, ID[f"level/{actor.place.district_level}"]))  # type: ignore[union-attr]
+        for lang in ("vi", "en"):
+            g.add((node, SKOS.editorialNote, Literal(labels[f"unknown_place_note_{lang}"], lang=lang)))
+            g.add((self.iri_of.get(actor.iri, actor.iri), SKOS.editorialNote,
+                   Literal(labels[f"unknown_place_note_{lang}"], lang=lang)))
+        if actor.surfaces:
+            self.evidence(node, *min(actor.surfaces.values()), 0.3)
 
     def declare_district(self, place, span: tuple[int, int]) -> None:
         """One area below a province, typed, labelled and placed, with the span that names it."""
@@ -389,17 +424,22 @@ class _Builder:
         g.add((src, DCT.identifier, Literal(self.name)))
         g.add((src, PH.sha256, Literal(hashlib.sha256(data).hexdigest())))
         g.add((src, DCT.language, Literal("vi")))
-        if ex.title:
-            g.add((src, DCT.title, Literal(" ".join(ex.title.split()), lang="vi")))
+        title = self.meta.title or ex.title
+        if title:
+            g.add((src, DCT.title, Literal(" ".join(title.split()), lang="vi")))
         if ex.date:
             g.add((src, DCT.date, Literal(ex.date.isoformat(), datatype=XSD.date)))
+        if self.meta.source_url:
+            g.add((src, DCT.source, URIRef(self.meta.source_url)))
+        if self.meta.publisher:
+            g.add((src, DCT.publisher, Literal(self.meta.publisher, lang="vi")))
         for ins in ex.instruments.values():
             self.emit_instrument(ins)
             if ins.own and ins.issuers:
                 g.add((src, DCT.publisher, self.actor(ins.issuers[0])))
         self.relate_instruments()
-        for actor in ex.actors.values():
-            if actor.surfaces:
+        for actor in ex.actors.values():  # a body named only in a citation, a title or a post is kept where
+            if actor.iri in ex.acting and not actor.group:  # it is referenced; a group only where it acts
                 self.emit_actor(actor)
         for person in ex.persons.values():
             self.person(person)
@@ -412,38 +452,110 @@ class _Builder:
         self.link_parents()
 
 
+SIDECAR_SUFFIX = ".meta.json"
+_META_KEYS = {f.name.replace("_", "-"): f.name for f in fields(Metadata)}
+
+
+def read_sidecar(path: str | Path) -> Metadata:
+    """`FILE.meta.json` next to a document: what the user knows that the text may not say.
+
+    A JSON object with any of "place", "date" (YYYY-MM-DD), "title", "source-url", "publisher"; a missing
+    sidecar is no metadata, a broken one a one-line error naming it.
+    """
+    p = Path(path)
+    try:
+        data = json.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return Metadata()
+    except (OSError, UnicodeDecodeError) as err:
+        raise InputError(f"cannot read the metadata sidecar: {err}", path=p) from None
+    except json.JSONDecodeError as err:
+        raise InputError(f"metadata sidecar is not JSON: {err.msg}", path=p, line=err.lineno,
+                         column=err.colno) from None
+    if not isinstance(data, dict):
+        raise InputError("metadata sidecar must be one JSON object", path=p)
+    return metadata(p, **{k.replace("_", "-"): v for k, v in data.items()})
+
+
+def metadata(where: str | Path, **values: object) -> Metadata:
+    """Metadata from option-like names (place, date, title, source-url, publisher); None values are unset."""
+    unknown = sorted(k for k in values if k not in _META_KEYS)
+    if unknown:
+        raise InputError(f"unknown metadata {', '.join(unknown)} (known: {', '.join(sorted(_META_KEYS))})",
+                         path=where)
+    out: dict[str, object] = {}
+    for key, value in values.items():
+        if value is None or value == "":
+            continue
+        if not isinstance(value, str):
+            raise InputError(f"metadata {key} must be text", path=where)
+        if key == "source-url" and not re.fullmatch(r"https?://\S+", value.strip()):
+            raise InputError(f"metadata source-url {value!r} is not an http(s) URL", path=where)
+        if key == "date":
+            try:
+                out["date"] = dt.date.fromisoformat(value.strip()[:10])
+            except ValueError:
+                raise InputError(f"metadata date {value!r} is not YYYY-MM-DD", path=where) from None
+        else:
+            out[_META_KEYS[key]] = " ".join(value.split())
+    return Metadata(**out)  # type: ignore[arg-type]
+
+
+def merge_metadata(first: Metadata, second: Metadata) -> Metadata:
+    """`second` (the command line) wins over `first` (the sidecar) field by field."""
+    return replace(first, **{f.name: getattr(second, f.name) for f in fields(Metadata)
+                             if getattr(second, f.name) is not None})
+
+
 def ingest_text(text: str, name: str, base: Graph | None = None, *, data: bytes | None = None,
-                base_index: BaseIndex | None = None) -> Graph:
-    """One document's text (already decoded) -> its graph. `name` is the file name used as dct:identifier."""
+                base_index: BaseIndex | None = None, meta: Metadata | None = None, html: bool = False) -> Graph:
+    """One document's text (already decoded) -> its graph. `name` is the file name used as dct:identifier;
+    `html`: the text is the main text extracted from that file, a saved web page (offsets count its characters)."""
     original = unicodedata.normalize("NFC", text)
     if not original.strip():
         raise InputError("text is empty: nothing to ingest", path=name)
     norm = normalize_aligned(original)
     stem = Path(name).name.rsplit(".", 1)[0]
-    ex = extract(norm, original, stem)
+    meta = meta or Metadata()
+    ex = extract(norm, original, stem, meta)
     g = Graph()
     bind_all(g)
     index = base_index or BaseIndex.of(base)
     payload = data if data is not None else original.encode("utf-8")
-    _Builder(g, ex, norm, Path(name).name, source_iri(Path(name).name), index).build(payload)
+    _Builder(g, ex, norm, original, Path(name).name, source_iri(Path(name).name), index, meta).build(payload)
+    if html:
+        g.add((source_iri(Path(name).name), DCT["format"], Literal(HTML_FORMAT)))
     log.info("%s: %d actors, %d instruments, %d persons, %d commitments, %d events", name, len(ex.actors),
              len(ex.instruments), len(ex.persons), len(ex.commitments), len(ex.events))
     return g
 
 
 def ingest_file(path: str | Path, base: Graph | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES,
-                base_index: BaseIndex | None = None) -> Graph:
-    """Read, decode and ingest one file; '-' reads standard input (named 'stdin.txt')."""
+                base_index: BaseIndex | None = None, meta: Metadata | None = None) -> Graph:
+    """Read, decode and ingest one file; '-' reads standard input (named 'stdin.txt').
+
+    A sidecar FILE.meta.json (or STEM.meta.json: doc.txt -> doc.meta.json) gives the document's metadata;
+    `meta` (the command line) wins over it. A saved HTML page is read through its main text, and what the page
+    says about itself (title, date, site, address) fills in what neither says."""
     if str(path) == "-":
         data = sys.stdin.buffer.read(max_bytes + 1)
-        text = decode_bytes(data, "<stdin>", max_bytes)
-        return ingest_text(text, "stdin.txt", base, data=data, base_index=base_index)
-    text, data = read_text_file(path, max_bytes)
-    return ingest_text(text, Path(path).name, base, data=data, base_index=base_index)
+        text, name, known = decode_bytes(data, "<stdin>", max_bytes), "stdin.txt", Metadata()
+    else:
+        text, data = read_text_file(path, max_bytes)
+        full, short = Path(f"{path}{SIDECAR_SUFFIX}"), Path(path).with_suffix(SIDECAR_SUFFIX)
+        name, known = Path(path).name, read_sidecar(full if full.is_file() or not short.is_file() else short)
+    html = is_html(text, name)
+    if html:  # a saved news page: its article, and what the page says about it
+        page = main_text(text, "<stdin>" if str(path) == "-" else str(path))
+        text = page.text
+        known = merge_metadata(Metadata(title=page.title, date=page.date, publisher=page.publisher,
+                                        source_url=page.url), known)
+    return ingest_text(text, name, base, data=data, base_index=base_index,
+                       meta=merge_metadata(known, meta or Metadata()), html=html)
 
 
 def ingest_files(paths: Iterable[str | Path], output: str | Path = "-", base_path: str | Path | None = None,
-                 max_bytes: int = DEFAULT_MAX_BYTES) -> int:
+                 max_bytes: int = DEFAULT_MAX_BYTES, meta: Metadata | None = None) -> int:
     """Ingest several files into one Turtle output (atomic; nothing is written if any input fails)."""
     paths = list(paths)
     if not paths:
@@ -459,7 +571,7 @@ def ingest_files(paths: Iterable[str | Path], output: str | Path = "-", base_pat
     out = Graph()
     bind_all(out)
     for p in progress.steps(paths, "ingest", unit="file", describe=lambda p: Path(str(p)).name):
-        out += ingest_file(p, base, max_bytes=max_bytes, base_index=index)
+        out += ingest_file(p, base, max_bytes=max_bytes, base_index=index, meta=meta)
     with atomic_write(output) as handle:
         handle.write(out.serialize(format="turtle"))
     log.info("%d triples from %d file(s)", len(out), len(paths))

@@ -34,15 +34,27 @@ def actor_iri(name: str, *area_path: str) -> URIRef:
     return ID[f"actor/{area}/{slug(name)}"]
 
 
+_YEAR = re.compile(r"(19|20)\d\d")
+
+
 def number_slug(number: str) -> str:
-    """'37-CT/TW' -> '37-ct'; '149/2018/NĐ-CP' -> '149-nd'; '163/CTr-UBND-LĐLĐ' -> '163-ctr'."""
+    """The number part of an instrument IRI, keeping the year when the number itself carries it.
+
+    '37-CT/TW' -> '37-ct'; '149/2018/NĐ-CP' -> '149-2018-nd'; '163/CTr-UBND-LĐLĐ' -> '163-ctr';
+    '202/2025/QH15' -> '202-2025' (laws and resolutions of the National Assembly share one series per
+    year, so the number and year identify them without a type). The year written in a number is part of
+    its identity and always known with it; a year taken from a date is not used, so that the IRI does not
+    change when the date becomes known.
+    """
     head, _, rest = number.partition("/")
     if "-" in head and not rest[:4].isdigit():  # Party grammar: 37-CT/TW
         num, _, kind = head.partition("-")
         return slug(f"{num}-{kind}")
-    parts = number.split("/")
-    kind = parts[-1].split("-")[0]
-    return slug(f"{parts[0]}-{kind}")
+    parts = [p.strip() for p in number.split("/")]
+    year = parts[1] if len(parts) > 2 and _YEAR.fullmatch(parts[1]) else ""
+    tail = parts[-1]
+    kind = tail.split("-")[0] if "-" in tail or not year else ""
+    return slug("-".join(p for p in (parts[0], year, kind) if p))
 
 
 @dataclass(frozen=True)
@@ -79,9 +91,13 @@ def is_party_number(number: str) -> bool:
 
 
 def issuer_suffix(number: str) -> str:
-    """The issuer part of a number: '37-CT/TW' -> 'TW', '163/CTr-UBND-LĐLĐ' -> 'UBND-LĐLĐ'."""
-    tail = number.split("/")[-1]
+    """The issuer part of a number: '37-CT/TW' -> 'TW', '163/CTr-UBND-LĐLĐ' -> 'UBND-LĐLĐ', and a joint number
+    whose type has a segment of its own: '01/QCPH/UBND-UBMTTQ' -> 'UBND-UBMTTQ'."""
+    parts = number.split("/")
+    tail = parts[-1]
     if is_party_number(number):
+        return tail
+    if len(parts) >= 3 and parts[-2][:1].isalpha():
         return tail
     return tail.split("-", 1)[1] if "-" in tail else tail
 
@@ -101,9 +117,28 @@ def issuer_key(number: str, area: str | None = None) -> str:
     return key
 
 
-def instrument_iri(issuer: str, year: int | str | None, local: str) -> URIRef:
-    """id:instrument/<issuer>/<year>/<local> where local is a number slug or a short-name slug."""
-    return ID[f"instrument/{slug(issuer)}/{year or 'undated'}/{local}"]
+def instrument_iri(issuer: str, local: str, edition: int | str | None = None) -> URIRef:
+    """id:instrument/<issuer>/<local>[-<edition>]: a key that does not change when a date becomes known.
+
+    `local` is a number slug (`number_slug`) or the slug of an unnumbered instrument's short name. The
+    edition is given only when it is part of how the instrument is named: the year of a law or code
+    ('Luật Công đoàn năm 2012' -> quoc-hoi/luat-cong-doan-2012, 'Hiến pháp 2013'), or the year that tells
+    apart two instruments of one issuer with one yearless number (Party numbers restart each term, many
+    state numbers each year): the first one minted keeps the plain IRI, the later one takes its year.
+    """
+    key = slug(str(local))
+    if edition is not None and str(edition):
+        key = f"{key}-{slug(str(edition))}"
+    return ID[f"instrument/{slug(issuer)}/{key}"]
+
+
+def law_iri(name: str, edition: int | str) -> URIRef:
+    """A law, code or constitution of one edition: law_iri('Luật Công đoàn', 2012) -> quoc-hoi/luat-cong-doan-2012.
+
+    Two editions are two resources (the 2024 law repeals the 2012 one; eli:repeals links them). A text
+    that names a law without its year cites the edition in force on the text's date.
+    """
+    return instrument_iri("quoc-hoi", slug(name), edition)
 
 
 def person_iri(name: str) -> URIRef:

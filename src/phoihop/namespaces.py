@@ -12,6 +12,11 @@ CV = Namespace("http://data.europa.eu/m8g/")
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
 OA = Namespace("http://www.w3.org/ns/oa#")
 DCT = DCTERMS
+# the dataset's own description (dist/void.ttl, data/dataset.ttl)
+VOID = Namespace("http://rdfs.org/ns/void#")
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+PAV = Namespace("http://purl.org/pav/")
 
 PREFIXES: dict[str, Namespace] = {
     "ph": PH,
@@ -30,6 +35,10 @@ PREFIXES: dict[str, Namespace] = {
     "rdfs": RDFS,
     "owl": OWL,
     "sh": SH,
+    "void": VOID,
+    "dcat": DCAT,
+    "spdx": SPDX,
+    "pav": PAV,
 }
 
 # Named graphs of the built dataset.
@@ -55,7 +64,7 @@ def bind_all(graph) -> None:
 
 
 __all__ = [
-    "CV", "DCT", "ELI", "FOAF", "GRAPH_COMMON", "GRAPH_INFERRED", "GRAPH_ONTOLOGY", "ID", "OA", "ORG",
-    "OWL", "PH", "PREFIXES", "PROV", "RDF", "RDFS", "SH", "SKOS", "TIME", "XSD", "bind_all",
+    "CV", "DCAT", "DCT", "ELI", "FOAF", "GRAPH_COMMON", "GRAPH_INFERRED", "GRAPH_ONTOLOGY", "ID", "OA", "ORG",
+    "OWL", "PAV", "PH", "PREFIXES", "PROV", "RDF", "RDFS", "SH", "SKOS", "SPDX", "TIME", "VOID", "XSD", "bind_all",
     "graph_for_source", "sparql_prologue",
 ]

@@ -254,9 +254,15 @@ def is_syllable(word: str) -> bool:
     return _SYLLABLE.fullmatch(_strip_tone(word)) is not None
 
 
+_GLUED_MAX = 16  # two syllables glued by a lost space ('nghiêngnghiêng' is 14 letters); a longer run is left
+
+
 def _split_two(word: str) -> str:
-    """'địnhsố' -> 'định số' when the token is no syllable but two; else the word unchanged."""
-    if len(word) < 4 or word.isascii() or is_syllable(word) or not word[1:].islower():
+    """'địnhsố' -> 'định số' when the token is no syllable but two; else the word unchanged.
+
+    Only tokens of at most _GLUED_MAX letters are tried: each cut tests both halves, so a space-less page
+    of thousands of letters would cost time quadratic in its length for a split that cannot be two syllables."""
+    if len(word) < 4 or len(word) > _GLUED_MAX or word.isascii() or is_syllable(word) or not word[1:].islower():
         return word
     for cut in range(len(word) - 1, 0, -1):
         if is_syllable(word[:cut]) and is_syllable(word[cut:]):

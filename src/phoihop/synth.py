@@ -35,11 +35,12 @@ from pathlib import Path
 from typing import IO
 
 import pyoxigraph as ox
+from rdflib import Graph
 
 from .atomic import atomic_write
 from .errors import DataInvalid, UsageError
-from .gazetteer import Area, load_gazetteer
-from .iris import actor_iri, area_iri, instrument_iri, issuer_key, number_slug, person_iri, slug, source_iri
+from .gazetteer import Area, _legal_basis, load_gazetteer
+from .iris import actor_iri, area_iri, instrument_iri, issuer_key, law_iri, number_slug, person_iri, slug, source_iri
 from .namespaces import DCT, ELI, FOAF, ID, OA, ORG, PH, PROV, RDF, SKOS, TIME, XSD, graph_for_source
 from .resources import data_dir, ontology_dir
 
@@ -209,6 +210,8 @@ class Tables:
     frequencies: set[str]
     provinces: list[Area]  # the 63 units in force before the 2025 merger
     areas: dict[str, Area]
+    statuses: list[tuple[str, int]] = field(default_factory=list)  # (status code, weight)
+    concurrent: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)  # (level, body) -> (party, role)
 
     def body(self, level: str, ref: str) -> Body:
         for body in self.bodies[level]:
@@ -327,6 +330,7 @@ def load_tables() -> Tables:
             kinds[False].append((row["value"], words[row["value"]], int(row["province_weight"])))
             kinds[True].append((row["value"], words[row["value"]], int(row["city_weight"])))
     gazetteer = load_gazetteer()
+    statuses, concurrent = _status_weights(data, set(scheme("status"))), _concurrent_posts(data, bodies, roles)
     return Tables(
         bodies=bodies, pairs=pairs, actions=actions, instruments=instruments,
         laws=[(r["name_vi"], r["name_en"]) for _, r in _rows(data / "lexicon" / "laws.csv")
@@ -339,7 +343,32 @@ def load_tables() -> Tables:
                    [r["value"] for _, r in places if r["part"] == "second"]),
         doctypes=doctypes, topics=topics, roles=roles, frequencies=frequencies,
         provinces=[a for a in gazetteer.areas.values() if not a.is_nation and a.valid_from is None],
-        areas=gazetteer.areas)
+        areas=gazetteer.areas, statuses=statuses, concurrent=concurrent)
+
+
+def _status_weights(data: Path, known: set[str]) -> list[tuple[str, int]]:
+    """data/synth/statuses.csv: the status of a synthetic commitment, with its weight."""
+    path = data / "synth" / "statuses.csv"
+    rows = []
+    for line, row in _rows(path):
+        if row["status"] not in known:
+            raise DataInvalid(f"{row['status']!r} is not a concept of id:scheme/status", path=path, line=line)
+        rows.append((row["status"], int(row["weight"])))
+    return rows
+
+
+def _concurrent_posts(data: Path, bodies: dict[str, list[Body]],
+                      roles: dict[str, tuple[str, str]]) -> dict[tuple[str, str], tuple[str, str]]:
+    """data/synth/concurrent_posts.csv: the Party post the head of a body holds for the same term."""
+    path = data / "synth" / "concurrent_posts.csv"
+    posts = {}
+    for line, row in _rows(path):
+        refs = {b.ref for b in bodies.get(row["level"], [])}
+        if row["body"] not in refs or row["party_body"] not in refs or \
+                any(r not in roles for r in row["role"].split("|")):
+            raise DataInvalid("unknown body or role", path=path, line=line)
+        posts[(row["level"], row["body"])] = (row["party_body"], row["role"])
+    return posts
 
 
 # --- the world being generated ---------------------------------------------------------------------------
@@ -380,6 +409,7 @@ class Agreement:
     topics: tuple[str, ...]
     doc: str
     label_vi: str
+    targets: list[tuple[str, Action]] = field(default_factory=list)  # its commitments with a target
 
     @property
     def key(self) -> str:
@@ -414,6 +444,8 @@ class Generator:
         self._people: set[str] = set()
         self._heads: dict[tuple[str, int], str] = {}
         self._successors: dict[tuple[str, int], Agreement] = {}
+        self._bases: dict[str, str] = {}
+        self._lifetimes: dict[str, str] = {}  # place key -> its bodies' shared validity interval
         self.agreements: list[Agreement] = []
         self.nation = Place((), "national", "", "Việt Nam", "Viet Nam")
         self._places: dict[str, Place] = {}
@@ -475,15 +507,20 @@ class Generator:
             self.count("SourceDocument")
         return node
 
-    def provenance(self, node: str, doc: str, span: str) -> None:
-        """prov:wasDerivedFrom plus a text-position selector over the span where the name is written."""
+    def provenance(self, node: str, doc: str, span: str, rng: random.Random | None = None) -> None:
+        """prov:wasDerivedFrom plus a text-position selector over the span where the name is written (`rng`:
+        a generator of the node's own, so that adding a node does not move every later draw)."""
         w = self.w
-        start = self._cursor.get(doc, 0) + self.rng.randint(20, 400)
+        start = self._cursor.get(doc, 0) + (rng or self.rng).randint(20, 400)
         end = start + len(span)
         self._cursor[doc] = end
-        evidence, selector = self.bnode(), self.bnode()
+        annotation, evidence, selector = self.bnode(), self.bnode(), self.bnode()
         w.add(node, DERIVED, doc)
-        w.add(node, EVIDENCE, evidence)
+        w.add(node, EVIDENCE, annotation)  # a Web Annotation, as the provenance contract of issue 13 has it
+        w.add(annotation, A, _iri(OA.Annotation))
+        w.add(annotation, _iri(OA.motivatedBy), _iri(OA.identifying))
+        w.add(annotation, _iri(OA.hasBody), node)
+        w.add(annotation, _iri(OA.hasTarget), evidence)
         w.add(evidence, A, _iri(OA.SpecificResource))
         w.add(evidence, _iri(OA.hasSource), doc)
         w.add(evidence, _iri(OA.hasSelector), selector)
@@ -590,7 +627,72 @@ class Generator:
             parent = self.actor(self.t.body(parent_place.level, ref), parent_place)
             self.in_graph(doc)
             w.add(node, _iri(ORG.subOrganizationOf), parent)
+        self.lifetime(node, place, doc)
         return node
+
+    def lifetime(self, node: str, place: Place, doc: str) -> None:
+        """ph:validDuring of a body that began or ended with its area in the 2025 reform (a district's bodies
+        end with the district; a merged province's with the province). The bodies of one place share one
+        interval node: the same dates, written once."""
+        area = place.province
+        if area is None or place.level == "national":
+            return
+        begin = area.valid_from if place.level == "province" else None
+        end = DISTRICTS_END if place.level == "district" else area.valid_until
+        if begin is None and end is None:
+            return
+        self.in_graph(doc)
+        if place.key not in self._lifetimes:
+            self._lifetimes[place.key] = self.interval(begin, end)
+        self.w.add(node, _iri(PH.validDuring), self._lifetimes[place.key])
+
+    def merge(self, bodies: tuple[Body, ...], place: Place, successor: Place) -> None:
+        """The ORG change events that merged these bodies of a province into its successor's, written when a
+        series of agreements crosses the 2025 merger. The model records a change only with the instrument that
+        made it, so districts (whose end the gazetteer gives without one) get none."""
+        area = place.province
+        basis = successor.province.legal_basis if successor.province else None
+        if area is None or area.valid_until is None or not basis:
+            return
+        for body in bodies:
+            original, original_vi, _ = self.actor_names(body, place)
+            resulting, resulting_vi, _ = self.actor_names(body, successor)
+            self.actor(body, place)
+            self.actor(body, successor)
+            self.change(original, original_vi, resulting, resulting_vi, area.valid_until + dt.timedelta(days=1),
+                        self.legal_basis(basis), self.directory(successor, successor.province.valid_from.year))
+
+    def legal_basis(self, text: str) -> str:
+        """The IRI the gazetteer gives the resolution that made a province ("202/2025/QH15@2025-06-12"):
+        the build describes it from data/gazetteer, so the synthetic graph only points at it."""
+        if text not in self._bases:
+            self._bases[text] = _iri(_legal_basis(Graph(), text))
+        return self._bases[text]
+
+    def change(self, original: str, original_vi: str, resulting: str, resulting_vi: str, day: dt.date,
+               basis: str, doc: str) -> None:
+        """A ph:OrganisationChange (docs/model.md): a merger on `day`, with its legal basis plain and qualified."""
+        tail = original[len(str(ID["actor/"])) + 1:-1].replace("/", "-")
+        event = _iri(ID[f"event/{day.isoformat()}/{tail}-change"])
+        if not self.first_time(event):
+            return
+        w = self.w
+        self.in_graph(doc)
+        w.add(event, A, _iri(PH.OrganisationChange))
+        self.labels(event, f"Hợp nhất {original_vi} vào {resulting_vi}")
+        w.add(event, _iri(ORG.originalOrganization), original)
+        w.add(event, _iri(ORG.resultingOrganization), resulting)
+        w.add(event, _iri(DCT.date), _date(day))
+        w.add(event, _iri(DCT.type), _iri(ID["change-kind/merger"]))
+        w.add(event, _iri(PH.legalBasis), basis)
+        w.add(event, NOTE, _lit("Dữ liệu tổng hợp: việc hợp nhất theo kịch bản sắp xếp tỉnh năm 2025 của bộ sinh dữ liệu.", "vi"))
+        usage = self.bnode()
+        w.add(event, _iri(PROV.qualifiedUsage), usage)
+        w.add(usage, A, _iri(PROV.Usage))
+        w.add(usage, _iri(PROV.entity), basis)
+        w.add(usage, _iri(PROV.hadRole), _iri(PH.legalBasisRole))
+        self.provenance(event, doc, "hợp nhất", self.sub_rng("change", event))
+        self.count("OrganisationChange")
 
     def person_name(self, rng: random.Random) -> str:
         t = self.t
@@ -629,19 +731,36 @@ class Generator:
         self.labels(person, name)
         self.provenance(person, doc, name)
         self.count("Person")
+        term = self.interval(begin, end)
+        self.membership(person, name, actor, actor_vi, body.head_role, (term, begin), doc, self.rng)
+        held_with = self.t.concurrent.get((place.level, body.ref))
+        if held_with:  # the Party post that goes with this one (data/synth/concurrent_posts.csv)
+            party_ref, roles = held_with
+            role = roles.split("|")[-1 if place.is_city else 0]
+            party, party_vi, _ = self.actor_names(self.t.body(place.level, party_ref), place)
+            self.actor(self.t.body(place.level, party_ref), place)
+            own_rng = self.sub_rng("post", person, party)
+            self.membership(person, name, party, party_vi, role, (term, begin), doc, own_rng)
+        return person
+
+    def membership(self, person: str, name: str, actor: str, actor_vi: str, role: str,
+                   term: tuple[str, dt.date], doc: str, rng: random.Random) -> None:
+        """An org:Membership with its term (an interval node, shared by posts held together, and its first
+        day), attested in the directory of the year it began."""
+        w = self.w
+        self.in_graph(doc)
         tail = actor[len(str(ID["actor/"])) + 1:-1].replace("/", "-")
-        post = _iri(f"{person[1:-1]}/post/{body.head_role}-{tail}")
-        role_vi, role_en = self.t.roles[body.head_role]
+        post = _iri(f"{person[1:-1]}/post/{role}-{tail}")
+        role_vi, _ = self.t.roles[role]
         w.add(post, A, _iri(ORG.Membership))
         w.add(post, _iri(ORG.member), person)
         w.add(post, _iri(ORG.organization), actor)
-        w.add(post, _iri(ORG.role), _iri(ID[f"role/{body.head_role}"]))
-        w.add(post, _iri(ORG.memberDuring), self.interval(begin, end))
-        w.add(post, _iri(PH.attestedOn), _date(dt.date(begin.year, 1, 15)))
+        w.add(post, _iri(ORG.role), _iri(ID[f"role/{role}"]))
+        w.add(post, _iri(ORG.memberDuring), term[0])
+        w.add(post, _iri(PH.attestedOn), _date(dt.date(term[1].year, 1, 15)))
         self.labels(post, f"{role_vi} {actor_vi}")
-        self.provenance(post, doc, f"{role_vi} {name}")
+        self.provenance(post, doc, f"{role_vi} {name}", rng)
         self.count("Membership")
-        return person
 
     # --- instruments -------------------------------------------------------------------------------------
     def next_number(self, issuer: str, year: int, notation: str, start: int) -> int:
@@ -655,7 +774,9 @@ class Generator:
 
     def instrument_node(self, number: str, place: Place, year: int) -> str:
         area = "/".join(place.path) or None
-        return _iri(instrument_iri(issuer_key(number, area), year, number_slug(number)))
+        # Synthetic yearless numbers restart every year, so each takes its year (the iris.py collision rule).
+        edition = None if len(number.split("/")) > 2 else year
+        return _iri(instrument_iri(issuer_key(number, area), number_slug(number), edition))
 
     def write_instrument(self, node: str, doctype: DocType, number: str, day: dt.date, issuers: list[str],
                          label_vi: str, label_en: str, title_vi: str, doc: str,
@@ -710,7 +831,7 @@ class Generator:
         if not candidates:
             return None
         name_vi, name_en, year = rng.choice(candidates)
-        node = _iri(instrument_iri("quoc-hoi", year, slug(name_vi)))
+        node = _iri(law_iri(name_vi, year))
         if self.first_time(node):
             assembly = 8 + bisect.bisect_right(ASSEMBLY_TERMS, year)  # the 9th Assembly was elected in 1992
             number = f"{self.sub_rng('law-number', name_vi).randint(1, 80)}/{year}/QH{assembly}"
@@ -780,6 +901,8 @@ class Generator:
             if person:
                 w.add(node, _iri(PH.signatory), person)
         ends = dt.date(period[1], 12, 31) if pair.kind == "CTr" else None  # a regulation stands till replaced
+        if place.level == "district" and period[1] >= DISTRICTS_END.year:  # ... or till its parties are abolished
+            ends = DISTRICTS_END
         w.add(node, _iri(PH.period), self.interval(dt.date(max(period[0], day.year), 1, 1), ends))
         for topic in pair.topics:
             w.add(node, _iri(DCT.subject), _iri(ID[f"topic/{topic}"]))
@@ -830,12 +953,51 @@ class Generator:
             w.add(node, _iri(PH.topic), _iri(ID[f"topic/{topic}"]))
             w.add(node, _iri(PH.frequency), _iri(ID[f"frequency/{action.frequency}"]))
             w.add(node, _iri(PH.clause), _lit(clause))
+            w.add(node, _iri(PH.status), _iri(ID[f"status/{self.status(node)}"]))
             if action.unit and rng.random() < 0.7:
                 w.add(node, _iri(PH.target), self.quantity(action, rng))
+                if programme == record.iri:
+                    record.targets.append((node, action))
             if directives and rng.random() < 0.2:
                 w.add(node, _iri(PH.implements), rng.choice(directives))
             self.provenance(node, doc, action.vi)
             self.count("Commitment")
+
+    def status(self, node: str) -> str:
+        """What a task is (data/synth/statuses.csv), drawn on a generator of its own so that the rest of the
+        graph does not depend on the weights."""
+        codes, weights = zip(*self.t.statuses, strict=True)
+        return self.sub_rng("status", node).choices(codes, weights=weights)[0]
+
+    def reported_result(self, record: Agreement, day: dt.date, doc: str) -> None:
+        """What a mid-term review reports on one of the agreement's targeted commitments: a reported result
+        over a closed period (the agreement's start to the end of the review's year), ph:reportsOn the
+        commitment, with the figure reached as a target of its own."""
+        rng = self.sub_rng("result", record.key)
+        commitment, action = rng.choice(record.targets)
+        node = _iri(f"{record.iri[1:-1]}/commitment/ket-qua-{day.year}")
+        value = rng.uniform(action.low, action.high) * rng.uniform(0.7, 1.2)
+        value = min(round(value, 1), 100.0) if action.unit == "%" else round(value)
+        w = self.w
+        self.in_graph(doc)
+        w.add(node, A, _iri(PH.Commitment))
+        w.add(node, _iri(PH.programme), record.iri)
+        w.add(node, _iri(PH.status), _iri(ID["status/reported-result"]))
+        w.add(node, _iri(PH.leadActor), record.actors[0])
+        w.add(node, _iri(PH.action), _lit(f"Kết quả: {action.vi}", "vi"))
+        w.add(node, _iri(PH.action), _lit(f"Result: {action.en}", "en"))
+        w.add(node, _iri(PH.topic), _iri(ID[f"topic/{action.topic}"]))
+        w.add(node, _iri(PH.clause), _lit(f"Kết quả {day.year}"))
+        w.add(node, _iri(PH.period), self.interval(dt.date(record.period[0], 1, 1), dt.date(day.year, 12, 31)))
+        w.add(node, _iri(PH.reportsOn), commitment)
+        figure = self.bnode()
+        w.add(node, _iri(PH.target), figure)
+        w.add(figure, A, _iri(PH.Target))
+        for prop in (PH.minValue, PH.maxValue):
+            w.add(figure, _iri(prop), _typed(f"{value:g}", XSD_DECIMAL))
+        w.add(figure, _iri(PH.unit), _lit(action.unit, "vi"))
+        self.provenance(node, doc, "kết quả", rng)
+        self.count("Commitment")
 
     def quantity(self, action: Action, rng: random.Random) -> str:
         node = self.bnode()
@@ -891,6 +1053,8 @@ class Generator:
         w.add(node, _iri(PH.outcome), _lit("Thống nhất tiếp tục thực hiện các nhiệm vụ còn lại", "vi"))
         self.provenance(node, doc, "sơ kết")
         self.count("Event")
+        if record.targets:
+            self.reported_result(record, day, doc)
         topic = rng.choice(record.topics)
         action = next((a for a in self.t.actions[topic] if a.unit), None)
         if action is None:
@@ -943,6 +1107,7 @@ class Generator:
                 successor = self.t.areas[place.province.merged_into]
                 here = self.province_place(successor)
                 self.open_place(here)
+                self.merge((self.t.body(place.level, pair.a), self.t.body(place.level, pair.b)), place, here)
                 key = (here.key + ":" + pair.a + ":" + pair.b, period[0])
                 if key in self._successors:  # another old province merged into it already started it
                     later = self._successors[key]

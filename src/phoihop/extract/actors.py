@@ -1,0 +1,349 @@
+"""Pass `actors`: every mention of a body, with its area, and the actor record each mention names.
+
+Reads the tokens, the lexicon's body names, the context (document area and date) and `law_tokens` (numbers
+and law names, where a body's code is no mention). Writes `actors`, `mentions`, `mention_at`, `districts`.
+`mint` and `actor_at` are also how later passes name a body (an issuer code, a post's organisation).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from rdflib import URIRef
+
+from ..iris import actor_iri, slug
+from .document import Ctx
+from .lexicon import ActorKind, Institution, SubBody
+from .places import MAIN, place_at
+from .records import Actor, Mention, Place
+
+READS = frozenset({"date", "province", "main_district", "national", "law_tokens"})
+WRITES = frozenset({"actors", "mentions", "mention_at", "districts", "cited_tokens"})
+
+def mint(c: Ctx, kind: ActorKind, place: Place | None) -> Actor:
+    """The record for a kind of body in a place (made once per IRI)."""
+    lex, f = c.lex, c.f
+    if kind.scope == "national" or place is None or place.is_nation:
+        if kind.national_key and kind.scope != "national":
+            kind = lex.kinds[kind.national_key]
+        place = Place(lex.gazetteer.nation)
+    key = kind.key + ("-cap-huyen" if place.all_districts else "")
+    iri = actor_iri(key, *place.path)
+    found = f.actors.get(iri) or (_named_before(c, kind, place) if kind.collective else None)
+    if found:
+        return found
+    vi, en = _labels(c, kind, place)
+    actor = Actor(iri, vi, en, kind.cls, parent=_parent(c, kind, place), place=place,
+                  confidence=0.5 if place.unknown is not None else 0.8, group=kind.collective)
+    if place.district and place.province:
+        f.districts.setdefault(slug(place.district), (place, None))  # span set on first mention
+    f.actors[iri] = actor
+    return actor
+
+
+def _named_before(c: Ctx, kind: ActorKind, place: Place) -> Actor | None:
+    """'Công đoàn ngành' after 'Công đoàn ngành Giáo dục': the shortened name of a body named before."""
+    prefix = kind.name_vi + " "
+    found = [a for a in c.f.actors.values() if not a.group and a.place == place and a.label_vi.startswith(prefix)]
+    return found[-1] if found else None
+
+
+def _labels(c: Ctx, kind: ActorKind, place: Place) -> tuple[str, str]:
+    g = c.lex.grammar
+    if place.unknown is not None:
+        return g.label("unknown_place_vi", kind=kind.name_vi), g.label("unknown_place_en", kind=kind.name_en)
+    if place.is_nation:
+        return kind.name_vi, kind.name_en
+    if place.all_districts:
+        return (g.label("all_districts_vi", kind=kind.name_vi, place=place.label_vi()),
+                g.label("all_districts_en", kind=kind.name_en, place=place.label_en()))
+    if kind.name_vi.endswith(g.labels["bare_place_suffix"]) and not kind.collective:
+        name = place.district or (place.province.name_vi if place.province else "")
+        en = f"{kind.name_en} of {place.label_en()}" if place.district else f"{place.name_en()} {kind.name_en}"
+        return f"{kind.name_vi} {name}".strip(), en
+    if place.district or kind.collective or not place.province:
+        return f"{kind.name_vi} {place.label_vi()}".strip(), f"{kind.name_en} of {place.label_en()}"
+    return f"{kind.name_vi} {place.label_vi()}".strip(), f"{place.name_en()} {kind.name_en}"
+
+
+def _parent(c: Ctx, kind: ActorKind, place: Place) -> URIRef | None:
+    if place.district or place.all_districts:
+        if kind.tiered:
+            return actor_iri(kind.key, *Place(place.province).path)
+        return actor_iri(kind.parent, *place.path) if kind.parent else None
+    if kind.parent and kind.parent in c.lex.kinds:
+        pk = c.lex.kinds[kind.parent]
+        return actor_iri(pk.key, "viet-nam") if pk.scope == "national" else actor_iri(pk.key, *place.path)
+    return None
+
+
+def head_at(c: Ctx, i: int) -> tuple[int, ActorKind | Institution, bool] | None:
+    """The longest body name starting at token i: (tokens, kind or institution head, exact form)."""
+    toks, lex = c.doc.tokens, c.lex
+    best: tuple[int, ActorKind | Institution, bool] | None = None
+    hit = lex.actor_trie.match(toks, i)
+    if hit:
+        kind = lex.kinds[str(hit[1])]
+        best = (hit[0], kind, toks[i].text != toks[i].low or kind.collective)
+    heads = [(n, str(h)) for n, h in lex.head_trie.matches(toks, i)
+             if toks[i].text[:1].isupper() or c.doc.in_heading(i)]  # "Sở Tài chính", "Công đoàn ngành Y tế"
+    for n_head, head in heads:
+        after = i + n_head  # the sector follows after a plain space: "hoạt động Công đoàn, xây dựng …" names none
+        sec = lex.sector_trie.match(toks, after) if after < len(toks) and toks[after].gap == " " else None
+        if sec and (best is None or sec[0] + n_head > best[0]):
+            name, name_en = sec[1]  # type: ignore[misc]
+            best = (sec[0] + n_head, lex.sector_kind(head, name, name_en), True)
+            break
+    inst = lex.institution_trie.match(toks, i) if best is None else None
+    if inst:
+        n = _institution_length(c, i, inst[0])
+        if n and (best is None or n > best[0]):
+            best = (n, inst[1], True)  # type: ignore[assignment]
+    return best
+
+
+def _institution_length(c: Ctx, i: int, head_n: int) -> int:
+    """'Báo Lao động Thủ đô': from the head word to the last capitalised word before a stop word."""
+    toks, lex = c.doc.tokens, c.lex
+    conj = lex.cues.words("and")
+    j = i + head_n
+    if j >= len(toks) or not toks[j].joined or not c.doc.is_cap(j) or toks[j].gap not in (" ",):
+        return 0
+    k = j
+    while k < len(toks) and k - j < 12:
+        tok = toks[k]
+        if k > j and (not tok.joined or tok.gap not in (" ", " - ", "-", " – ")):
+            break
+        if tok.low in conj and k + 1 < len(toks) and toks[k + 1].text[:1].isupper():
+            break
+        if tok.low not in conj and (lex.stop_trie.match(toks, k) or lex.actor_trie.match(toks, k) and k > j):
+            break
+        k += 1
+    while k > j and toks[k - 1].low in conj:
+        k -= 1
+    return k - i
+
+
+def actor_at(c: Ctx, i: int, nested: bool = True) -> Mention | None:
+    """A mention of a body starting at token i, with its area resolved, or None."""
+    toks = c.doc.tokens
+    if i >= len(toks) or i in c.f.law_tokens:
+        return None
+    sub = c.lex.subbody_trie.match(toks, i) if nested else None
+    sub_mention = None
+    if sub and i + sub[0] < len(toks) and toks[i + sub[0]].joined:
+        parent = actor_at(c, i + sub[0], nested=True)
+        if parent is not None:
+            sub_mention = _sub_mention(c, i, sub[1], parent)  # type: ignore[arg-type]
+    full = _full_mention(c, i)
+    if full is None or (sub_mention is not None and sub_mention.last > full.last):
+        return sub_mention
+    return full
+
+
+def _sub_mention(c: Ctx, i: int, sub: SubBody, parent: Mention) -> Mention:
+    p = parent.actor
+    if sub.kind == "leadership":
+        actor = p
+    else:
+        iri = URIRef(f"{p.iri}/{slug(sub.prefix)}")
+        actor = c.f.actors.get(iri) or Actor(
+            iri, f"{sub.prefix} {p.label_vi}", f"{sub.name_en} of the {p.label_en}", p.cls, parent=p.iri,
+            acts_for=p.iri if sub.kind == "organ" and not p.group else None, place=p.place)  # the BCH of a
+        # grassroots union (a group kind) is the one body that acts; the BTV of LĐLĐ tỉnh acts for the LĐLĐ
+        c.f.actors[iri] = actor
+    return Mention(actor, i, parent.last, c.doc.tokens[i].start, parent.end, inner=parent)
+
+
+def _institution_mention(c: Ctx, i: int, n: int, kind: Institution) -> Mention:
+    name = c.doc.span_text(i, i + n)
+    place = c.f.main_place or Place(c.lex.gazetteer.nation)
+    actor = c.f.actors.get(actor_iri(name, *place.path))
+    if actor is None:
+        actor = Actor(actor_iri(name, *place.path), name, name, kind.cls, place=place, confidence=0.6)
+        c.f.actors[actor.iri] = actor
+    return Mention(actor, i, i + n, c.doc.tokens[i].start, c.doc.tokens[i + n - 1].end)
+
+
+def _qualifiers(c: Ctx, j: int) -> int:
+    """Skip 'có liên quan', 'trực thuộc X' after a name; returns the token after them."""
+    toks, cues = c.doc.tokens, c.lex.cues
+    for _ in range(2):
+        q = cues.length("qualifier", toks, j) if j < len(toks) and toks[j].joined else 0
+        if not q:
+            break
+        j += q
+        if cues.ends_at("belongs_to", toks, j):  # "thuộc X": X is the body it belongs to
+            inner = actor_at(c, j)
+            if inner is None:
+                j -= q
+                break
+            j = inner.last
+    return j
+
+
+def _full_mention(c: Ctx, i: int) -> Mention | None:
+    toks = c.doc.tokens
+    head = head_at(c, i)
+    if head is None:
+        return None
+    n, kind, exact = head
+    if isinstance(kind, Institution):
+        return _institution_mention(c, i, n, kind)
+    if not kind.collective and not exact and not c.doc.is_cap(i) and not c.doc.in_heading(i):
+        return None
+    j = _qualifiers(c, i + n)
+    levels = c.lex.cues.length("all_levels", toks, j) if j < len(toks) and toks[j].joined else 0
+    if levels:  # "Công đoàn ngành Giáo dục các cấp": the bodies of that kind at every level, one group
+        kind = replace(kind, key=f"{kind.key}-{slug(c.doc.span_text(j, j + levels))}", collective=True,
+                       name_vi=f"{kind.name_vi} {c.doc.span_text(j, j + levels)}", scope="national",
+                       name_en=c.lex.grammar.label("all_levels_en", kind=kind.name_en))
+        j += levels
+    abbr = None
+    if j + 1 < len(toks) and toks[j].gap.strip(" ") == "(" and toks[j + 1].gap.strip(" ") == ")" \
+            and toks[j].text.isupper():
+        abbr = j  # "Liên đoàn Lao động (LĐLĐ) tỉnh": the abbreviation, then the area
+        used, spec = place_at(c, j + 1, after_paren=True)
+        j += 1
+    else:
+        used, spec = place_at(c, j)
+    if kind.scope == "local" and isinstance(spec, Place) and spec.is_nation:
+        more, further = place_at(c, j + used)  # "Ủy ban MTTQ Việt Nam tỉnh Đắk Lắk": "Việt Nam" is in the name
+        if further is not None:
+            used, spec = used + more, further
+    explicit = isinstance(spec, Place)
+    if kind.strict and not (explicit or spec == MAIN) and not c.lex.cues.ends_at("agency_before", toks, i):
+        return None
+    if kind.strict and not c.doc.is_cap(i):
+        return None
+    if spec == MAIN or spec is None:
+        place = c.f.main_place if kind.scope != "national" else None
+        if place is None and kind.scope == "local":
+            if c.f.national or c.doc.tokens[i].start >= c.doc.body_end:
+                return None  # a national text's "Sở Y tế" (every province's), or a recipients list
+            level = "province" if spec is None or c.lex.cues.length("province_word", c.doc.tokens, j) else "district"
+            place = Place(None, unknown=c.doc.stem, district_level=level)  # minted, flagged, with its tasks
+    else:
+        place = spec  # type: ignore[assignment]
+    last = j + used
+    actor = mint(c, kind, place)
+    if abbr is not None:
+        actor.surfaces.setdefault(toks[abbr].text, (toks[abbr].start, toks[abbr].end))
+    return Mention(actor, i, last, toks[i].start, toks[last - 1].end, kind=kind, explicit=explicit)
+
+
+def run(c: Ctx) -> None:
+    i = 0
+    prev: Mention | None = None
+    end_tok = c.doc.tok_index(c.doc.page_end)
+    while i < end_tok:
+        m = actor_at(c, i)
+        if m is None:
+            i = _enumeration(c, i, None) or i + 1
+            continue
+        _share_area(c, prev, m)
+        record(c, m)
+        if c.lex.cues.ends_at("builds", c.doc.tokens, m.first):  # "xây dựng Đảng": the thing built, not a body acting
+            c.f.cited_tokens.update(range(m.first, m.last))
+        prev = m
+        i = _enumeration(c, m.last, m) or m.last
+
+
+def _share_area(c: Ctx, prev: Mention | None, m: Mention) -> None:
+    """'UBND và LĐLĐ các quận, huyện': the area written after the second name also places the first."""
+    if prev is None or prev.kind is None or prev.explicit or not m.explicit or m.actor.place is None:
+        return
+    between = c.doc.tokens[prev.last:m.first]
+    if len(between) != 1 or between[0].low not in c.lex.cues.words("and") or not prev.kind.tiered:
+        return  # only bodies found at every level share it: "UBND và LĐLĐ các quận, huyện"
+    if c.f.mentions and c.f.mentions[-1] is prev and not m.actor.place.is_nation:
+        actor = mint(c, prev.kind, m.actor.place)
+        if actor is not prev.actor:
+            surface = c.doc.text[prev.start:prev.end]
+            prev.actor.surfaces.pop(surface, None)
+            prev.actor = actor
+            actor.surfaces.setdefault(surface, (prev.start, prev.end))
+
+
+def record(c: Ctx, m: Mention) -> None:
+    """Keep a mention: its surface form for the actor, the district it names."""
+    f, text = c.f, c.doc.text
+    f.mentions.append(m)
+    f.mention_at[m.first] = m
+    place = m.actor.place
+    if place is not None and place.district and f.districts.get(slug(place.district), (0, 1))[1] is None:
+        f.districts[slug(place.district)] = (place, (m.start, m.end))
+    m.actor.surfaces.setdefault(text[m.start:m.end], (m.start, m.end))
+    if m.inner is not None and m.inner.actor is not m.actor:
+        inner = m.inner
+        f.mention_at.setdefault(inner.first, inner)
+        inner.actor.surfaces.setdefault(text[inner.start:inner.end], (inner.start, inner.end))
+
+
+def _enumeration(c: Ctx, k: int, head: Mention | None) -> int:
+    """'các Sở: Văn hóa và Thể thao, Tài chính, Tư pháp' -> three departments; returns the next token."""
+    toks, lex = c.doc.tokens, c.lex
+    if head is not None:
+        key = head.actor.iri.rsplit("/", 1)[-1]
+        word = next((h.head for h in lex.sector_heads.values() if h.group == key), None)
+        place = head.actor.place
+    else:
+        heads = {h.lower(): h for h in lex.sector_heads}
+        if k + 2 >= len(toks) or toks[k].low not in lex.cues.words("list_head") or toks[k + 1].low not in heads or (
+                toks[k + 1].text not in lex.sector_heads and ":" not in toks[k + 2].gap):
+            return 0  # 'các phòng' in lower case lists only before a colon: 'các phòng: Nội vụ, Tư pháp'
+        word, place, k = heads[toks[k + 1].low], c.f.main_place, k + 2
+    if word is None or k >= len(toks) or (toks[k].brk and ":" not in toks[k].gap):
+        return 0
+    found = 0
+    conj = lex.cues.words("and")
+    while k < len(toks):
+        sec = _list_sector(c, k)
+        if sec is None:
+            break
+        n, (name, name_en) = sec
+        kind = lex.sector_kind(word, name, name_en)
+        m = Mention(mint(c, kind, place if kind.scope != "national" else None), k, k + n,
+                    toks[k].start, toks[k + n - 1].end)
+        record(c, m)
+        found += 1
+        k += n
+        if k < len(toks) and toks[k].low in conj and toks[k].joined:
+            k += 1
+        elif k >= len(toks) or "," not in toks[k].gap or toks[k].brk:
+            break
+    return k if found else 0
+
+
+def _list_sector(c: Ctx, k: int) -> tuple[int, tuple[str, str]] | None:
+    """The sector name at token k that lets a list go on ('Tài chính, Kế hoạch và Đầu tư' is two)."""
+    toks, lex = c.doc.tokens, c.lex
+    conj = lex.cues.words("and")
+    options = list(lex.sector_trie.matches(toks, k))
+    for n, payload in options:
+        j = k + n
+        if j >= len(toks) or toks[j].brk or not (toks[j].low in conj or "," in toks[j].gap):
+            return n, payload  # type: ignore[return-value]
+        nxt = j + 1 if toks[j].low in conj else j
+        if lex.sector_trie.match(toks, nxt) or toks[j].low not in conj:
+            return n, payload  # type: ignore[return-value]
+    return options[-1] if options else None  # type: ignore[return-value]
+
+
+def mention_groups(c: Ctx, first: int, last: int) -> list[list[Mention]]:
+    """Mentions in [first, last) grouped into lists ('X, Y và Z')."""
+    toks, f = c.doc.tokens, c.f
+    joiners = c.lex.cues.words("list_joiner")
+    groups: list[list[Mention]] = []
+    prev: Mention | None = None
+    for m in f.mentions_in(first, last):
+        if m.first in f.cited_tokens:
+            continue
+        between = toks[prev.last:m.first] if prev else []
+        if prev is not None and len(between) <= 1 and all(t.low in joiners for t in between) \
+                and (not toks[m.first].brk or toks[m.first].gap.strip(" ") in (";", ":")):
+            groups[-1].append(m)
+        else:
+            groups.append([m])
+        prev = m
+    return groups

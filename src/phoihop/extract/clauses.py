@@ -1,0 +1,197 @@
+"""The units a commitment can be read from: numbered items of an agreement, sentences and clauses of a report.
+
+Not a pass: the commitments pass's segmentation. An agreement (a document with its own header) is read item by
+item (clause labels "II.2.a", "Điều 3", bullets as "(ý n)"), skipping its preamble, its purpose section and its
+signature block; a news report sentence by sentence and clause by clause (';'), skipping headlines and captions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rdflib import URIRef
+
+from .document import Ctx
+from .own import preamble_end
+from .persons import line_parts
+
+CAPTION_MAX = 160  # a line without final punctuation shorter than this is a caption or headline
+SECTION_HEAD_MAX = 120  # a roman-numbered line longer than this is text, not a section heading
+SENTENCE_ENDS = (".", ";", ":", "!", "?", "…", "..")
+NAME_TOKENS = 20  # longest body name, in tokens
+
+
+@dataclass
+class Unit:
+    start: int  # char offsets
+    end: int
+    clause: str | None
+    listed: bool  # a list item (numbered or bulleted)
+    section_actor: list[URIRef] = field(default_factory=list)
+    head: tuple[int, int] | None = None  # first clause of the sentence, whose subject later clauses share
+    fallback: bool = False  # a purpose ("Mục đích", "nhằm …"): a task only when the text states no other
+
+
+@dataclass
+class _Walk:
+    """Where the walk over the lines is: the current section, item path and bullet count."""
+
+    roman: str = ""
+    path: list[str] = field(default_factory=list)
+    skip: bool = False
+    section_actor: list[URIRef] = field(default_factory=list)
+    bullet: int = 0
+    after_colon: bool = False
+
+
+def units(c: Ctx) -> list[Unit]:
+    """Numbered items of an agreement, or sentences and list items of a report."""
+    doc, f, g = c.doc, c.f, c.lex.grammar
+    agreement = f.own is not None  # a document with its own header is read item by item
+    start = preamble_end(c) if f.own is not None else 0
+    out: list[Unit] = []
+    w = _Walk()
+    blocked = not_tasks(c)
+    for idx, (s, e) in enumerate(doc.lines):
+        if s >= doc.body_end or (s > start and (g.sign_line.match(doc.text[s:e]) or (
+                idx in doc.headings and line_parts(c, s, e)[0]))):
+            break
+        line = doc.text[s:e]
+        item = doc.items[idx]
+        kind, label, body = (item.kind, item.label, item.body) if item else (None, "", s)
+        if _section(c, w, idx, kind, label, line, body - s):
+            continue
+        if s < start or (f.own is not None and idx in doc.headings):
+            continue
+        clause = _clause(c, w, kind, label, body, e)
+        listed = kind is not None or w.after_colon
+        w.after_colon = line.rstrip().endswith(":") and len(line) < 200
+        if kind in ("num", "dashnum") and w.section_actor and len(line) < 90:
+            continue
+        if agreement:
+            if kind is None and out and not _has_assignment(c, s, e):
+                out[-1].end = e  # a continuation paragraph of the item above
+                continue
+            if kind is None:
+                paragraph = g.label("paragraph_clause", n=idx)
+                clause = (f"{w.roman} ({paragraph})" if w.path else w.roman) if w.roman else paragraph
+            out.append(Unit(body, e, clause, True, list(w.section_actor), fallback=w.skip))
+            continue
+        if len(line) < CAPTION_MAX and ((idx == 0 and len(doc.lines) > 1) or (
+                not listed and not line.rstrip().endswith(SENTENCE_ENDS))):
+            continue  # headline or photo caption (a long first line is the body of a copy without headline)
+        for a, b in doc.sentences(body, e, ".!?", g.no_sentence_end):
+            parts = doc.sentences(a, b, ";", g.no_sentence_end)
+            purpose = w.skip or (bool(parts) and _purpose(c, *parts[0], blocked))
+            listing = bool(parts) and ":" in doc.text[parts[0][0]:parts[0][1]]  # "các nội dung: a; b; c"
+            for ca, cb in parts:
+                item = listing and (ca, cb) != parts[0]
+                out.append(Unit(ca, cb, clause if listed else None, listed or item, list(w.section_actor),
+                                head=parts[0] if (ca, cb) != parts[0] else None, fallback=purpose))
+    return out
+
+
+def _purpose(c: Ctx, s: int, e: int, blocked: set[int]) -> bool:
+    """A sentence that states what something is for ('… được ký kết nhằm mục đích …', 'góp phần …') before
+    it states any task (a task verb anywhere, or an action verb opening it: 'Có chính sách … nhằm …')."""
+    doc, cues = c.doc, c.lex.cues
+    first, last = doc.tok_index(s), doc.tok_index(e)
+    purpose = cues.positions("purpose", doc.tokens, first, last)
+    if not purpose:
+        return False
+    tasks = [k for kind in ("request", "lead", "joint") for k in cues.positions(kind, doc.tokens, first, last)
+             if k not in blocked]
+    tasks += [k for k in cues.positions("action", doc.tokens, first, min(last, first + 1)) if k not in blocked]
+    return not tasks or min(purpose) < min(tasks)
+
+
+def _section(c: Ctx, w: _Walk, idx: int, kind: str | None, label: str, line: str, body_at: int) -> bool:
+    """A section heading ('II. NHIỆM VỤ', 'Điều 3.'): opens a section; True when the line holds nothing more."""
+    skip_words = c.lex.cues.words("skip_section")
+    if kind == "roman" and (idx in c.doc.headings or len(line) < SECTION_HEAD_MAX):
+        w.roman, w.path, w.bullet = label, [], 0
+        w.skip = any(word in line.lower() for word in skip_words)
+        w.section_actor = []
+        return True
+    if kind == "article":
+        w.roman, w.path, w.bullet = c.lex.grammar.label("article_clause", n=label), [], 0
+        w.skip = any(word in line[:80].lower() for word in skip_words)
+        w.section_actor = []
+        return len(line) - body_at < 80
+    return False
+
+
+def _clause(c: Ctx, w: _Walk, kind: str | None, label: str, body: int, e: int) -> str | None:
+    """The clause label of an item line ('II.2.a', 'III.1 (ý 2)'), advancing the walk's item path."""
+    if kind == "multi":
+        w.path, w.bullet = label.split("."), 0
+    elif kind in ("num", "dashnum"):
+        w.path, w.bullet = [label], 0
+        w.section_actor = _section_actor(c, body, e)
+    elif kind == "letter":
+        w.path, w.bullet = w.path[:1] + [label], 0
+    elif kind == "bullet":
+        w.bullet += 1
+    parts = [p for p in (w.roman, *w.path) if p]
+    clause = ".".join(parts) if parts else None
+    if kind == "bullet" and clause:
+        clause = c.lex.grammar.label("bullet_clause", clause=clause, n=w.bullet)
+    return clause
+
+
+def leaves(found: list[Unit]) -> list[Unit]:
+    """Drop items that only head sub-items ('1.' above '1.1.', '1.2.')."""
+    heads = {c[:i] for u in found if (c := u.clause) for i, ch in enumerate(c) if ch == "."}
+    return [u for u in found if not u.clause or u.clause not in heads]
+
+
+def _has_assignment(c: Ctx, s: int, e: int) -> bool:
+    return c.lex.cues.in_text("assignment", c.doc.low[s:e])
+
+
+def _section_actor(c: Ctx, s: int, e: int) -> list[URIRef]:
+    """'1. Trách nhiệm của Sở Tài chính': the section's tasks are that body's."""
+    m = c.lex.grammar.section_actor.search(c.doc.low[s:e])
+    if not m:
+        return []
+    mention = c.f.mention_at.get(c.doc.tok_index(s + m.end()))
+    return [mention.committer] if mention else []
+
+
+def not_tasks(c: Ctx) -> set[int]:
+    """Tokens that name no task: narration ('phát biểu', 'đồng chủ trì'), verbs used as nouns ('mối quan hệ
+    phối hợp'), the events the text tells of and
+    the verb that holds them ('tổ chức Hội nghị …'), and the names of agreements ('Chương trình phối hợp')."""
+    doc, f, cues = c.doc, c.f, c.lex.cues
+    toks = doc.tokens
+    blocked: set[int] = set()
+    for kind in ("narration", "nominal"):
+        for k in cues.positions(kind, toks, 0, len(toks)):
+            blocked.update(range(k, k + cues.length(kind, toks, k)))
+    spans = [ev.span for ev in f.events] + [(s, e) for s, e, _ in f.instrument_refs] + list(f.coref) + list(
+        f.subjects)  # what a cited instrument is about ('… về việc ban hành Quy chế phối hợp')
+    for s, e in spans:
+        first, last = doc.tok_index(s), doc.tok_index(e)
+        blocked.update(range(first, last))
+        for back in (1, 2):  # "đã tổ chức ký kết …", "tổ chức Hội nghị …"
+            k = first - back
+            if k >= 0 and cues.at("event_held", toks, k) and k + cues.length("event_held", toks, k) == first:
+                blocked.update(range(k, first))
+                blocked.update(_co_organiser(c, k))
+        k = first - 1  # "Thực hiện Chương trình …": the instrument it carries out, not a task of its own
+        if k >= 0 and cues.at("implement_before", toks, k):
+            blocked.add(k)
+    return blocked
+
+
+def _co_organiser(c: Ctx, k: int) -> range:
+    """'X phối hợp (với) Y tổ chức Hội nghị …' (k: 'tổ chức'): co-organising the event is no task either."""
+    toks, f, cues = c.doc.tokens, c.f, c.lex.cues
+    m = next((m for m in f.mentions_in(max(0, k - NAME_TOKENS), k) if m.last == k), None)
+    j = m.first if m is not None else k
+    if j > 0 and toks[j - 1].low in cues.words("with"):
+        j -= 1
+    for n in (2, 1):
+        if j - n >= 0 and cues.at("coordinate", toks, j - n) and cues.length("coordinate", toks, j - n) == n:
+            return range(j - n, j)
+    return range(0)

@@ -1,0 +1,304 @@
+"""Pass `commitments`: who does what, with whom, how often, toward what target, under which programme.
+
+Reads the units of clauses.py, `mentions` and `mention_at` (who is named), `cited_tokens` (who is only named in
+a citation or post), the instruments (the programme a task belongs to and what it carries out), `own` and
+`events` (a meeting held or an agreement signed is told, not a task).
+Writes `commitments`, and `implied` (a placeholder programme when a report's tasks have none named).
+Lead: "giao X", "X chủ trì", the subject opening the unit, the section's body ("Trách nhiệm của X"), the
+sentence's subject for later clauses, else the programme's parties. Partners: the other bodies named.
+"""
+
+from __future__ import annotations
+
+from rdflib import URIRef
+
+from ..iris import slug
+from .actors import mention_groups
+from .clauses import Unit, leaves, not_tasks, units
+from .document import Ctx
+from .grammar import years
+from .measures import frequencies, implemented, targets, topic
+from .records import Commitment, Instrument, Mention
+
+READS = frozenset({"mentions", "mention_at", "cited_tokens", "instruments", "instrument_refs", "coref", "own",
+                   "own_title", "actors", "date", "events", "subjects"})
+WRITES = frozenset({"commitments", "implied"})
+
+IMPLIED = "implied"  # key of the placeholder programme of a report's tasks
+PROGRAMME_SUBJECT_CHARS = 30  # how far into a unit a programme's name reads as its subject
+SUBJECT_GAP = 3  # words between a subject and its verb ("đã", "sẽ cùng", "tiếp tục")
+ACTION_CHARS = 300  # a task's own words kept as its ph:action
+
+
+def run(c: Ctx) -> None:
+    doc, f, cues, g = c.doc, c.f, c.lex.cues, c.lex.grammar
+    agreements = _agreements(c)
+    headline_subjects = [m.committer for m in f.mentions if doc.lines and m.start < doc.lines[0][1]]
+    found: list[tuple[Unit, str | None, list[URIRef], list[URIRef]]] = []
+    blocked = not_tasks(c)
+    seen: set[str] = set()
+    for unit in leaves(units(c)):
+        written = " ".join(doc.low[unit.start:unit.end].split())
+        if written in seen:
+            continue  # a news page repeats its lead paragraph or a caption: one task, told twice
+        seen.add(written)
+        programme = _programme_for(c, unit.start, agreements)
+        ins = f.instruments.get(programme) if programme else None
+        sides = (ins.parties or (ins.issuers if ins.own else [])) if ins else []  # a joint plan: its issuers
+        defaults = unit.section_actor or [a.acts_for or a.iri for a in sides] or _event_sides(c, unit.start) \
+            or headline_subjects[:1]
+        inherited = None
+        if unit.head is not None:
+            head_roles = _roles(c, Unit(*unit.head, None, False), defaults)  # "hai bên …; …"
+            inherited = head_roles[0] if head_roles else None
+        roles = _roles(c, unit, defaults, inherited)
+        if roles is None:
+            continue
+        low = doc.low[unit.start:unit.end]
+        if not unit.listed and not cues.in_text("action", low):
+            continue
+        verbs = g.agreement_name.sub("", low)
+        if g.meeting_held.search(low) and not cues.in_text("coordinate", verbs):
+            continue  # a report of a meeting held: an event, not a commitment
+        if not _has_task(c, unit, blocked, unit.listed):
+            continue  # what a meeting report tells ('phát biểu', 'ký kết Chương trình …'), not a task
+        found.append((unit, programme, *roles))
+    kept = [x for x in found if not x[0].fallback] or found  # aims count only when nothing else is a task
+    seen_clauses: dict[str, int] = {}
+    for unit, programme, leads, partners in kept:
+        programme = programme or _implied_programme(c, leads)
+        f.commitments.append(_commitment(c, unit, programme, leads, partners, seen_clauses))
+
+
+def _has_task(c: Ctx, unit: Unit, blocked: set[int], listed: bool) -> bool:
+    """A task verb ('phối hợp', 'chủ trì', 'giao', 'tuyên truyền' …) outside the words that name no task; a
+    list item needs none ('Công tác kiểm tra, giám sát;') unless it only narrates ('… đồng chủ trì hội nghị')."""
+    doc, cues = c.doc, c.lex.cues
+    first, last = doc.tok_index(unit.start), doc.tok_index(unit.end)
+    if any(k not in blocked for kind in ("action", "joint", "lead", "request")
+           for k in cues.positions(kind, doc.tokens, first, last)):
+        return True
+    return listed and not cues.positions("narration", doc.tokens, first, last)
+
+
+def _commitment(c: Ctx, unit: Unit, programme: str, leads: list[URIRef], partners: list[URIRef],
+                seen_clauses: dict[str, int]) -> Commitment:
+    doc = c.doc
+    clause = unit.clause
+    if clause:
+        seen_clauses[clause] = seen_clauses.get(clause, 0) + 1
+        if seen_clauses[clause] > 1:
+            clause = f"{clause} ({seen_clauses[clause]})"
+    out = Commitment(programme, clause, leads, partners, (unit.start, unit.end),
+                     topic(c, doc.tok_index(unit.start), doc.tok_index(unit.end)),
+                     confidence=0.75 if unit.clause else 0.6)
+    out.status = _status(c, unit)
+    out.action = _action(c, unit)
+    out.addressees = _addressees(c, unit, leads)
+    out.partners = [a for a in partners if a not in out.addressees]
+    out.frequencies = frequencies(c, unit.start, unit.end)
+    out.targets = targets(c, unit.start, unit.end, out.frequencies)
+    out.implements = implemented(c, unit.start, unit.end)
+    pm = c.lex.grammar.period.search(doc.text, unit.start, unit.end)
+    if pm:
+        out.period = years(pm)
+    return out
+
+
+def _status(c: Ctx, unit: Unit) -> str:
+    """What the statement is (id:scheme/status): a request, an orientation, a reported result or an obligation.
+
+    An agreement's or plan's items are obligations; a report's statement is a result when it says what was done
+    ('đã', 'trong năm qua') and nothing of what is to come ('sẽ', 'tiếp tục', 'thời gian tới'); aims kept only
+    because the text states no other task are orientations."""
+    toks, cues, doc = c.doc.tokens, c.lex.cues, c.doc
+    first, last = doc.tok_index(unit.start), doc.tok_index(unit.end)
+
+    def said(kind: str) -> bool:
+        return bool(cues.positions(kind, toks, first, last))
+
+    own = c.f.own
+    if said("status_request"):
+        return "request"
+    if unit.fallback or said("status_orientation"):
+        return "orientation"
+    if own is not None and own.doctype is not None and (own.doctype.is_agreement or own.doctype.cls == "Plan"):
+        return "obligation"
+    if said("status_result") and not said("status_future"):
+        return "reported-result"
+    return "obligation"
+
+
+def _action(c: Ctx, unit: Unit) -> str:
+    """The clause's own words, trimmed: no list marker or leading punctuation, no trailing stop, at most
+    ACTION_CHARS characters (cut at a word, marked with '…')."""
+    text = " ".join(c.doc.text[unit.start:unit.end].split()).strip(" -–+•*;,.:")
+    if len(text) > ACTION_CHARS:
+        text = text[:ACTION_CHARS].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
+    return text
+
+
+def _addressees(c: Ctx, unit: Unit, leads: list[URIRef]) -> list[URIRef]:
+    """Bodies a task is directed at without carrying it out: named right after 'tham mưu với', 'trình',
+    'báo cáo', 'kiến nghị với' (ph:addressee, not partners)."""
+    doc, cues = c.doc, c.lex.cues
+    first, last = doc.tok_index(unit.start), doc.tok_index(unit.end)
+    found: list[URIRef] = []
+    for k in cues.positions("addressee", doc.tokens, first, last):
+        after = k + cues.length("addressee", doc.tokens, k)
+        group = next((g for g in mention_groups(c, after, last) if g[0].first - after <= 1), None)
+        for m in group or []:
+            if m.committer not in leads and m.committer not in found:
+                found.append(m.committer)
+    return found
+
+
+def _agreements(c: Ctx) -> list[tuple[int, str]]:
+    """Where agreements that tasks may follow are named (and referred back to), in text order."""
+    f = c.f
+    found = sorted((s, key) for s, _, key in f.instrument_refs
+                   if f.instruments[key].doctype and f.instruments[key].doctype.is_agreement  # type: ignore[union-attr]
+                   and not f.instruments[key].own
+                   and not key.startswith("grp:"))  # a group is counted, not one that tasks follow
+    for s, _ in f.coref:
+        before = [key for at, key in found if at <= s]
+        if before:
+            found.append((s, before[-1]))
+    return sorted(found)
+
+
+def _roles(c: Ctx, unit: Unit, defaults: list[URIRef],
+           inherited: list[URIRef] | None = None) -> tuple[list[URIRef], list[URIRef]] | None:
+    doc, f, cues = c.doc, c.f, c.lex.cues
+    first, last = doc.tok_index(unit.start), doc.tok_index(unit.end)
+    groups = mention_groups(c, first, last)
+    requests = cues.positions("status_request", doc.tokens, first, last)
+    asked = requests[0] if requests and any(g[0].first > requests[0] for g in groups) else first
+    mentioned = [m.actor.iri for g in groups for m in g  # who asks ('UBND tỉnh đề nghị …') is no partner
+                 if m.first not in f.cited_tokens and m.first >= asked]
+    low = doc.low[unit.start:unit.end]
+    leads = _explicit_leads(c, groups, first, last, defaults, inherited, low)
+    if not leads and inherited:
+        leads = list(inherited)
+    if not leads and (unit.listed or cues.in_text("joint_subject", low) or cues.in_text("coordinate", low[:40])
+                      or _programme_subject(c, unit)):
+        leads = list(defaults)
+    if not leads:
+        return None
+    leads = list(dict.fromkeys(leads))
+    lead_set = set(leads)
+    partners = [a for a in dict.fromkeys(mentioned) if a not in lead_set and
+                (f.actors[a].acts_for not in lead_set or f.actors[a].acts_for is None)]
+    return leads, partners
+
+
+def _explicit_leads(c: Ctx, groups: list[list[Mention]], first: int, last: int, defaults: list[URIRef],
+                    inherited: list[URIRef] | None, low: str) -> list[URIRef]:
+    """The lead a unit states: 'giao X', an opening verb with no subject (the defaults), 'X chủ trì',
+    or a subject opening the unit."""
+    toks, cues = c.doc.tokens, c.lex.cues
+
+    def group_after(k: int, within: int = 2) -> list[Mention] | None:
+        return next((g for g in groups if k <= g[0].first <= k + within), None)
+
+    def group_before(k: int, within: int = 5) -> list[Mention] | None:
+        best = None
+        for g in groups:
+            if g[-1].last <= k and k - g[-1].last <= within and not any(
+                    t.brk and t.gap.strip(" ") not in (",",) for t in toks[g[-1].last:k + 1][1:]):
+                best = g
+        return best
+
+    for k in cues.positions("request", toks, first, last):
+        after = k + cues.length("request", toks, k)
+        g = group_after(after)
+        if g:
+            return [m.committer for m in g]
+        if len(defaults) > 1 and cues.at("joint_subject", toks, after):  # "đề nghị hai cơ quan tiếp tục …"
+            return list(defaults)
+    if len(defaults) > 1 and _joint_subject(c, groups, first, last):  # "…, hai ngành đã phối hợp với X"
+        return list(defaults)
+    opening = [k for kind in ("lead", "joint", "action")
+               for k in cues.positions(kind, toks, first, min(last, first + 3))]
+    joint = len(defaults) > 1 and cues.in_text("joint_subject", low[:16])  # "4. Hai bên phối hợp …"
+    if opening and not any(g[0].first < min(opening) for g in groups) and (defaults or inherited):
+        # "Phối hợp chỉ đạo X …": the parties act, X is directed; "Hai bên …" is both parties, not the last lead
+        return list(defaults if joint else inherited or defaults)
+    for k in sorted(cues.positions("lead", toks, first, last) + cues.positions("joint", toks, first, last)):
+        g = group_before(k)
+        if g:
+            return [m.committer for m in g]
+    if groups and groups[0][0].first - first <= 4 and not any(
+            t.brk for t in toks[first + 1:groups[0][0].first + 1]) and not any(
+            cues.positions(kind, toks, first, groups[0][0].first) for kind in ("lead", "joint", "request", "action")):
+        return [m.committer for m in groups[0]]
+    return _subject_before_verb(c, groups, first, last)
+
+
+def _subject_before_verb(c: Ctx, groups: list[list[Mention]], first: int, last: int) -> list[URIRef]:
+    """'Ngày 28/6, Giám đốc Sở Tư pháp và BCH Công đoàn cơ sở đã ký …': after an opening adverbial, the bodies
+    named right before the clause's first verb (at most 3 words between) are its subject."""
+    toks, cues = c.doc.tokens, c.lex.cues
+    verbs = [k for kind in ("lead", "joint", "request", "action", "sign_verb", "issue_verb")
+             for k in cues.positions(kind, toks, first, last)]
+    if not verbs:
+        return []
+    verb = min(verbs)
+    before = [g for g in groups if g[-1].last <= verb and verb - g[-1].last <= SUBJECT_GAP
+              and not any(t.brk for t in toks[g[-1].last + 1:verb + 1])]
+    return [m.committer for m in before[-1]] if before else []
+
+
+def _event_sides(c: Ctx, pos: int) -> list[URIRef]:
+    """With no programme named, 'hai bên' are the organisers of the last event told before (a signing's two
+    sides)."""
+    before = [ev for ev in c.f.events if ev.span[0] < pos and len(ev.organisers) > 1]
+    return list(before[-1].organisers) if before else []
+
+
+def _programme_subject(c: Ctx, unit: Unit) -> bool:
+    """The programme itself is the subject ('Việc ký kết Chương trình góp phần …'): its parties act."""
+    opening = unit.start + PROGRAMME_SUBJECT_CHARS
+    return any(unit.start <= s < opening for s, _, _ in c.f.instrument_refs) or any(
+        unit.start <= s < opening for s, _ in c.f.coref)
+
+
+def _joint_subject(c: Ctx, groups: list[list[Mention]], first: int, last: int) -> bool:
+    """'hai bên', 'hai ngành' written as the subject: after the unit's opening words, before its first task verb
+    and before any body named."""
+    toks, cues = c.doc.tokens, c.lex.cues
+    verbs = [k for kind in ("lead", "joint", "action") for k in cues.positions(kind, toks, first, last)]
+    if not verbs:
+        return False
+    stop = min([min(verbs)] + [g[0].first for g in groups])
+    return any(cues.at("joint_subject", toks, k) for k in range(first, stop))
+
+
+def _programme_for(c: Ctx, pos: int, agreements: list[tuple[int, str]]) -> str | None:
+    own = c.f.own
+    if own is not None and own.doctype is not None and (own.doctype.is_agreement or own.doctype.cls == "Plan"):
+        return own.key  # a plan's tasks are its own, whatever programme it carries out
+    before = [key for at, key in agreements if at <= pos]
+    if before:
+        return before[-1]
+    if agreements:
+        return agreements[0][1]
+    return own.key if own is not None else None
+
+
+def _implied_programme(c: Ctx, leads: list[URIRef]) -> str:
+    """The programme of tasks that no named instrument holds (a report of a body's plans): one per document,
+    since every commitment needs a programme."""
+    f, g = c.f, c.lex.grammar
+    if f.implied is None:
+        stem = c.doc.stem
+        ins = Instrument(IMPLIED, "OtherInstrument", None, label_vi=g.label("tasks_vi", stem=stem),
+                         label_en=g.label("tasks_en", stem=stem), iri_issuer="tai-lieu",
+                         iri_local=slug(f"nhiem-vu-{stem}"), confidence=0.3,
+                         year=f.date.year if f.date else None)
+        dtype = c.lex.doctypes.get("KH")
+        if dtype and dtype.label_vi.lower() in c.doc.low[: c.doc.body_end]:
+            ins.doctype, ins.cls = dtype, dtype.cls
+        ins.issuers = [f.actors[a] for a in leads[:1] if a in f.actors]
+        f.implied = ins
+    return IMPLIED
