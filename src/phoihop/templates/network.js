@@ -216,82 +216,88 @@
         (a.id < b.id ? -1 : 1);
     });
   }
-  function drawLabels(ctx) {
-    var canvas = ctx.canvas;
-    var ratio = canvas.width / canvas.clientWidth || 1;
-    var width = canvas.clientWidth, height = canvas.clientHeight;
-    var positions = network.getPositions(ranked.slice(0, 4000).map(function (n) { return n.id; }));
-    var grid = {};
-    var CELL = 80;
-    placed = [];
-    function cells(box, add) {
-      var hit = false;
+  /* Where things are on screen, in 80 px cells: boxes of drawn labels and of nodes. */
+  function occupancy() {
+    var CELL = 80, grid = {}, labels = [];
+    function overlap(a, b) { return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h; }
+    function keys(box) {
+      var out = [];
       for (var gx = Math.floor(box.x / CELL); gx <= Math.floor((box.x + box.w) / CELL); gx++) {
-        for (var gy = Math.floor(box.y / CELL); gy <= Math.floor((box.y + box.h) / CELL); gy++) {
-          var key = gx + ":" + gy;
-          if (add) { (grid[key] = grid[key] || []).push(box); continue; }
-          hit = hit || (grid[key] || []).some(function (o) {
-            return o.id !== box.id && box.x < o.x + o.w && o.x < box.x + box.w && box.y < o.y + o.h &&
-              o.y < box.y + box.h;
-          });
-        }
+        for (var gy = Math.floor(box.y / CELL); gy <= Math.floor((box.y + box.h) / CELL); gy++) { out.push(gx + ":" + gy); }
       }
-      return hit;
+      return out;
     }
-    var discs = {};  // the nodes themselves are obstacles too: a label never hides another node
+    return {
+      add: function (box) {
+        keys(box).forEach(function (key) { (grid[key] = grid[key] || []).push(box); });
+        if (!box.node) { labels.push(box); }
+      },
+      /* Whether a label box would cover something: any label, and any node but its own unless `labelsOnly`. */
+      hits: function (box, labelsOnly) {
+        if (labelsOnly) { return labels.some(function (o) { return overlap(box, o); }); }
+        return keys(box).some(function (key) {
+          return (grid[key] || []).some(function (o) { return o.id !== box.id && overlap(box, o); });
+        });
+      },
+      labels: labels
+    };
+  }
+  function nodeBoxes(positions, width, height, taken) {
+    var boxes = {};
     ranked.slice(0, 1500).forEach(function (n) {
       if (!positions[n.id]) { return; }
       var bound = network.getBoundingBox(n.id);
       var a = network.canvasToDOM({ x: bound.left, y: bound.top });
       var b = network.canvasToDOM({ x: bound.right, y: bound.bottom });
-      discs[n.id] = { x: a.x, y: a.y, w: b.x - a.x, h: b.y - a.y, id: n.id, node: true };
-      if (a.x < width && a.y < height && b.x > 0 && b.y > 0) { cells(discs[n.id], true); }
+      boxes[n.id] = { x: a.x, y: a.y, w: b.x - a.x, h: b.y - a.y, id: n.id, node: true };
+      if (a.x < width && a.y < height && b.x > 0 && b.y > 0) { taken.add(boxes[n.id]); }
     });
+    return boxes;
+  }
+  function drawLabels(ctx) {
+    var ratio = ctx.canvas.width / ctx.canvas.clientWidth || 1;
+    var width = ctx.canvas.clientWidth, height = ctx.canvas.clientHeight;
+    var positions = network.getPositions(ranked.slice(0, 4000).map(function (n) { return n.id; }));
+    var taken = occupancy();
+    var discs = nodeBoxes(positions, width, height, taken);  // a label never hides another node
+    var centre = network.canvasToDOM({ x: 0, y: 0 });
+    function firstFree(spots, box, labelsOnly) {
+      for (var s = 0; s < spots.length; s++) {
+        var spot = Object.assign({}, box, { x: spots[s][0], y: spots[s][1], covering: labelsOnly });
+        var inside = spot.x >= 2 && spot.y >= 2 && spot.x + spot.w <= width - 2 && spot.y + spot.h <= height - 2;
+        if (inside && !taken.hits(spot, labelsOnly)) { return spot; }
+      }
+      return null;
+    }
     ctx.save();
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
     ctx.font = LABEL_FONT;
     ctx.textBaseline = "middle";
     ctx.lineJoin = "round";
-    var centre = network.canvasToDOM({ x: 0, y: 0 });
-    for (var i = 0; i < ranked.length && i < 4000 && placed.length < 400; i++) {
+    for (var i = 0; i < ranked.length && i < 4000 && taken.labels.length < 400; i++) {
       var n = ranked[i];
-      var at = positions[n.id];
-      if (!at) { continue; }
-      var dom = network.canvasToDOM(at);
+      if (!positions[n.id]) { continue; }
+      var dom = network.canvasToDOM(positions[n.id]);
       if (dom.x < -50 || dom.y < -50 || dom.x > width + 50 || dom.y > height + 50) { continue; }
       var text = shortLabel(n);
       var w = ctx.measureText(text).width + 6, h = LABEL_PX + 5;
       var r = discs[n.id] ? discs[n.id].w / 2 + 2 : 6;
-      var right = data.layout !== "radial" || dom.x >= centre.x;
       var spots = [[dom.x + r, dom.y - h / 2], [dom.x - r - w, dom.y - h / 2], [dom.x - w / 2, dom.y + r],
                    [dom.x - w / 2, dom.y - r - h]];
-      if (!right) { spots = [spots[1], spots[0], spots[2], spots[3]]; }
+      if (data.layout === "radial" && dom.x < centre.x) { spots = [spots[1], spots[0], spots[2], spots[3]]; }
+      var box = { w: w, h: h, id: n.id, text: text, px: LABEL_PX };
       /* A hub in a dense core finds no free spot: its label may then cover small nodes (never a label). */
-      var box = firstFree(spots, w, h, n, text, false) || (i < MUST_LABEL && firstFree(spots, w, h, n, text, true));
+      box = firstFree(spots, box, false) || (i < MUST_LABEL && firstFree(spots, box, true));
       if (!box) { continue; }
-      cells(box, true);
-      placed.push(box);
+      taken.add(box);
       ctx.strokeStyle = "rgba(255,255,255,0.92)";
       ctx.lineWidth = box.covering ? 6 : 4;
       ctx.strokeText(text, box.x + 3, box.y + h / 2);
       ctx.fillStyle = selected && selected.node === n.id ? "#000" : "#222";
       ctx.fillText(text, box.x + 3, box.y + h / 2);
     }
-    function firstFree(spots, w, h, n, text, covering) {
-      for (var s = 0; s < spots.length; s++) {
-        var box = { x: spots[s][0], y: spots[s][1], w: w, h: h, id: n.id, text: text, px: LABEL_PX, covering: covering };
-        if (box.x < 2 || box.y < 2 || box.x + w > width - 2 || box.y + h > height - 2) { continue; }
-        if (!collides(box, covering)) { return box; }
-      }
-      return null;
-    }
-    function collides(box, labelsOnly) {
-      if (!labelsOnly) { return cells(box, false); }
-      return placed.some(function (o) {
-        return box.x < o.x + o.w && o.x < box.x + box.w && box.y < o.y + o.h && o.y < box.y + box.h;
-      });
-    }
     ctx.restore();
+    placed = taken.labels.map(function (b) { return { x: b.x, y: b.y, w: b.w, h: b.h, id: b.id, text: b.text, px: b.px }; });
   }
 
   // --- selects and the side panel ------------------------------------------------------------------------
