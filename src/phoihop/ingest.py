@@ -24,6 +24,7 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import FOAF, RDF, SKOS, XSD
 
+from . import progress
 from .atomic import atomic_write, check_not_input
 from .errors import InputError, UsageError
 from .extract import Actor, Commitment, Event, Extraction, Instrument, Metadata, Person, extract
@@ -570,7 +571,7 @@ def ingest_files(paths: Iterable[str | Path], output: str | Path = "-", base_pat
     index = BaseIndex.of(base)
     out = Graph()
     bind_all(out)
-    for p in paths:
+    for p in progress.steps(paths, "ingest", unit="file", describe=lambda p: Path(str(p)).name):
         out += ingest_file(p, base, max_bytes=max_bytes, base_index=index, meta=meta)
     with atomic_write(output) as handle:
         handle.write(out.serialize(format="turtle"))
