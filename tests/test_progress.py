@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from phoihop import progress
-from phoihop.build import ontology_files
 from phoihop.cli import cli
+from phoihop.resources import ontology_files
 
 FIXTURES = [*ontology_files(), Path(__file__).parent / "fixtures" / "network" / "data.ttl"]
 INPUT_OPTIONS = [arg for path in FIXTURES for arg in ("--input", str(path))]

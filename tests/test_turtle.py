@@ -12,7 +12,7 @@ import rdflib
 from rdflib.compare import isomorphic
 
 from phoihop import turtle
-from phoihop.build import ontology_files
+from phoihop.resources import ontology_files
 from phoihop.store import load_files
 
 NETWORK = Path(__file__).parent / "fixtures" / "network" / "data.ttl"

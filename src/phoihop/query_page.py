@@ -11,11 +11,9 @@ from __future__ import annotations
 import string
 from functools import cache
 
-import pyoxigraph as ox
-
 from .page import inline_script, script_json
 from .resources import ontology_dir
-from .store import PREFIX_MAP
+from .store import PREFIX_MAP, load_files
 from .style import TEMPLATES
 
 VENDOR = TEMPLATES / "vendor"
@@ -32,9 +30,7 @@ SELECT DISTINCT ?term ?kind WHERE {
 
 def ontology_terms() -> dict[str, list[str]]:
     """The classes and properties the ontology declares (full IRIs), for completion."""
-    store = ox.Store()
-    for path in sorted(ontology_dir().glob("*.ttl")):
-        store.load(path=str(path), format=ox.RdfFormat.TURTLE)
+    store = load_files(sorted(ontology_dir().glob("*.ttl")))
     terms: dict[str, set[str]] = {"class": set(), "property": set()}
     for row in store.query(_TERMS):
         terms[row["kind"].value].add(row["term"].value)
