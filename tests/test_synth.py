@@ -16,7 +16,6 @@ from phoihop.store import load_files
 from phoihop.synth import parse_size, synth
 from phoihop.validate import run_checks
 
-
 # 60k: source documents are sized like real ones (issue 17: an agreement and the 30-60 tasks it lists is about
 # 2,000 triples), so a smaller graph holds a handful of agreements of one kind and no 2025 merger.
 SIZE = "60k"
