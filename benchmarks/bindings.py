@@ -8,11 +8,19 @@ none (a check on a graph that conforms) is reported as doing no work and kept ou
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import hashlib
+import signal
+import statistics
+import threading
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from phoihop.query import NamedQuery, Phoihop, bind, list_queries
+from phoihop.query import NamedQuery, Phoihop, RdflibBackend, bind, list_queries
+from phoihop.results import Engine, Results, comparable
 
 PARAMETERS = Path(__file__).with_name("parameters.csv")
 
@@ -81,3 +89,85 @@ def load_bound(records: list[dict]) -> list[Bound]:
     """Bindings written by `Bound.to_json` (a benchmark phase hands them to the next)."""
     queries = {q.name: q for q in list_queries()}
     return [Bound(queries[r["name"]], r["params"], r["rows"]) for r in records if r["name"] in queries]
+
+
+# --- timing the bound queries (benchmarks/run.py) -------------------------------------------------------------
+
+class StepTimeout(Exception):
+    """A step ran past its time budget."""
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Interrupt pure-Python work (rdflib, pySHACL, networkx) after `seconds` (main thread only)."""
+    def alarm(signum, frame):
+        raise StepTimeout(f"over {seconds:g} s")
+    previous = signal.signal(signal.SIGALRM, alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def bounded(call: Callable[[], Results], limit: float | None, native: bool) -> Results:
+    """call() within `limit` seconds. Native pyoxigraph work cannot be interrupted by a signal, so it runs
+    in a daemon thread that is abandoned on timeout (the process exits without waiting for it)."""
+    if not limit:
+        return call()
+    if not native:
+        with time_limit(limit):
+            return call()
+    box: dict = {}
+
+    def work() -> None:
+        try:
+            box["value"] = call()
+        except BaseException as err:  # handed to the caller
+            box["error"] = err
+    worker = threading.Thread(target=work, daemon=True)
+    worker.start()
+    worker.join(limit)
+    if worker.is_alive():
+        raise StepTimeout(f"over {limit:g} s")
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
+class DatasetBackend(RdflibBackend):
+    """rdflib's engine over a Dataset the caller already holds (the reference phase parsed it itself)."""
+
+    def __init__(self, dataset):
+        self.dataset = dataset
+
+
+def digest(results: Results) -> str:
+    """The answer's values, engine-independent (numbers by value, see `comparable`), as a short hash: two
+    processes compare answers by it."""
+    rows = sorted(set(comparable(results))) if results.is_graph else sorted(comparable(results))
+    return hashlib.sha256(repr((results.variables, rows)).encode("utf-8")).hexdigest()[:16]
+
+
+def run_queries(backend: Engine, bound: list[Bound], repeat: int, limit: float | None) -> dict:
+    """Median seconds, rows and value digest of every bound query on one engine (errors reported)."""
+    native = not isinstance(backend, RdflibBackend)
+    out: dict = {}
+    for item in bound:
+        text, times, results = item.text, [], None
+        for _ in range(repeat):
+            start = time.perf_counter()
+            try:
+                results = bounded(lambda text=text, name=item.name: backend.run(text, name), limit, native)
+            except StepTimeout as err:
+                out[item.name] = {"error": f"timeout ({err})", "seconds": time.perf_counter() - start}
+                break
+            except Exception as err:  # reported, not raised
+                out[item.name] = {"error": f"{type(err).__name__}: {str(err)[:200]}"}
+                break
+            times.append(time.perf_counter() - start)
+        else:
+            out[item.name] = {"seconds": statistics.median(times), "runs": times, "rows": len(results),
+                              "digest": digest(results), "params": item.params}
+    return out
