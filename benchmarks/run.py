@@ -53,6 +53,7 @@ from bindings import (  # noqa: E402 - the benchmarks folder is not a package
     run_queries,
     time_limit,
 )
+from user_path import run_user, user_rows  # noqa: E402
 
 
 def measure(steps: dict, name: str, action: Callable[[], dict | None], limit: float | None = None):
@@ -284,7 +285,8 @@ def child(phase: str, graph: Path, args: argparse.Namespace, bindings: Path | No
         out = Path(handle.name)
     command = [sys.executable, __file__, "--child", phase, "--graph", str(graph), "--json", str(out),
                "--repeat", str(args.repeat), "--step-timeout", str(args.step_timeout),
-               "--query-timeout", str(args.query_timeout)] + (["--bindings", str(bindings)] if bindings else [])
+               "--query-timeout", str(args.query_timeout), "--serve-requests", str(args.serve_requests),
+               "--serve-timeout", str(args.serve_timeout)] + (["--bindings", str(bindings)] if bindings else [])
     start = time.perf_counter()
     try:
         done = subprocess.run(command, timeout=args.child_timeout, capture_output=True, text=True)
@@ -312,13 +314,13 @@ def run_size(size: str, args: argparse.Namespace) -> dict:
         made = synth(target, graph, args.seed)
         record["synth"] = {"seconds": made.seconds, "triples": made.triples, "counts": made.counts}
     print(f"[{size}] synth: {record['synth']['triples']:,} triples", file=sys.stderr, flush=True)
-    for phase, largest in (("fast", None), ("build", args.build_max), ("reference", args.reference_max),
-                           ("hermit", args.hermit_max)):
+    for phase, largest in (("fast", None), ("build", args.build_max), ("user", args.build_max),
+                           ("reference", args.reference_max), ("hermit", args.hermit_max)):
         if largest is not None and target > largest:
             record[phase] = {"error": f"skipped (above {largest:,} triples)"}
             continue
         print(f"[{size}] {phase} ...", file=sys.stderr, flush=True)
-        bindings = cache / f"bindings-{size}.json" if phase == "reference" else None
+        bindings = cache / f"bindings-{size}.json" if phase in ("reference", "user") else None
         if bindings is not None:
             bindings.write_text(json.dumps(record.get("fast", {}).get("bindings", [])), encoding="utf-8")
         record[phase] = child(phase, graph, args, bindings)
@@ -408,6 +410,8 @@ def summary_rows(records: list[dict]) -> list[tuple[str, list[str]]]:
     add("`phoihop build` as committed, s", seconds("build", "phoihop build"))
     add("`phoihop build` status", lambda r: str(_step(r, "build", "phoihop build", "status")
                                                 or _error(r, "build", "phoihop build") or "n/a")[:40])
+    for label, cell in user_rows(KEY_QUERY):
+        add(label, cell)
     add("peak memory: embedded path, MB", lambda r: _cell(r.get("fast", {}).get("peak_mb"), "n"))
     add("peak memory: `phoihop build`, MB", lambda r: _cell(r.get("build", {}).get("peak_mb"), "n"))
     add("peak memory: rdflib reference, MB", lambda r: _cell(r.get("reference", {}).get("peak_mb"), "n"))
@@ -566,7 +570,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", help="keep the synthetic graphs in this folder (reused when present)")
     parser.add_argument("--json", help="results file (default benchmarks/out/results-<date>.json)")
     parser.add_argument("--markdown", help="also write the table as Markdown (e.g. benchmarks/results.md)")
-    parser.add_argument("--child", choices=("fast", "build", "reference", "hermit"), help=argparse.SUPPRESS)
+    parser.add_argument("--serve-requests", type=int, default=2000, help="mixed requests sent to `phoihop serve`")
+    parser.add_argument("--serve-timeout", type=float, default=10, help="`phoihop serve --timeout` (default 10)")
+    parser.add_argument("--child", choices=("fast", "build", "user", "reference", "hermit"), help=argparse.SUPPRESS)
     parser.add_argument("--graph", help=argparse.SUPPRESS)
     parser.add_argument("--bindings", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -580,7 +586,10 @@ def main(argv: list[str] | None = None) -> int:
             record = run_hermit(graph, args.step_timeout)
         else:
             bound = load_bound(json.loads(Path(args.bindings).read_text(encoding="utf-8")))
-            record = run_reference(graph, args.step_timeout, args.query_timeout, bound)
+            if args.child == "user":
+                record = run_user(graph, bound, KEY_QUERY, args.serve_requests, args.serve_timeout)
+            else:
+                record = run_reference(graph, args.step_timeout, args.query_timeout, bound)
         Path(args.json).write_text(json.dumps(record, default=str), encoding="utf-8")
         return 0
 
