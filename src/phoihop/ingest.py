@@ -238,6 +238,9 @@ class _Builder:
             g.add((node, ELI.date_document, Literal(ins.date.isoformat(), datatype=XSD.date)))
         if ins.title:
             g.add((node, DCT.title, Literal(" ".join(ins.title.split()), lang="vi")))
+        if ins.note:  # said of our choice, not of the text: the edition we took, the text as programme
+            for lang in ("vi", "en"):
+                g.add((node, SKOS.note, Literal(lexicon().grammar.labels[f"{ins.note}_{lang}"], lang=lang)))
         pref = {fold(str(lit)) for lit in labels.values()}
         first_span = ins.spans[0][:2] if ins.spans else None
         for actor in ins.issuers:

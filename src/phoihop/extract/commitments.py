@@ -3,7 +3,7 @@
 Reads the units of clauses.py, `mentions` and `mention_at` (who is named), `cited_tokens` (who is only named in
 a citation or post), the instruments (the programme a task belongs to and what it carries out), `own` and
 `events` (a meeting held or an agreement signed is told, not a task).
-Writes `commitments`, and `implied` (a placeholder programme when a report's tasks have none named).
+Writes `commitments`, and `implied` (the source text itself as the instrument of tasks no named programme holds).
 Lead: "giao X", "X chủ trì", the subject opening the unit, the section's body ("Trách nhiệm của X"), the
 sentence's subject for later clauses, else the programme's parties. Partners: the other bodies named.
 """
@@ -24,7 +24,9 @@ READS = frozenset({"mentions", "mention_at", "cited_tokens", "instruments", "ins
                    "own_title", "actors", "date", "events", "subjects"})
 WRITES = frozenset({"commitments", "implied"})
 
-IMPLIED = "implied"  # key of the placeholder programme of a report's tasks
+IMPLIED = "implied"  # key of the instrument of a report's tasks that no named programme holds: the text itself
+REPORT_ISSUER = "van-ban-nguon"  # its IRI's issuer segment: id:instrument/van-ban-nguon/<source stem>
+REPORT_TITLE_CHARS = 160
 PROGRAMME_SUBJECT_CHARS = 30  # how far into a unit a programme's name reads as its subject
 SUBJECT_GAP = 3  # words between a subject and its verb ("đã", "sẽ cùng", "tiếp tục")
 ACTION_CHARS = 300  # a task's own words kept as its ph:action
@@ -66,7 +68,7 @@ def run(c: Ctx) -> None:
     kept = [x for x in found if not x[0].fallback] or found  # aims count only when nothing else is a task
     seen_clauses: dict[str, int] = {}
     for unit, programme, leads, partners in kept:
-        programme = programme or _implied_programme(c, leads)
+        programme = programme or _implied_programme(c)
         f.commitments.append(_commitment(c, unit, programme, leads, partners, seen_clauses))
 
 
@@ -286,19 +288,23 @@ def _programme_for(c: Ctx, pos: int, agreements: list[tuple[int, str]]) -> str |
     return own.key if own is not None else None
 
 
-def _implied_programme(c: Ctx, leads: list[URIRef]) -> str:
-    """The programme of tasks that no named instrument holds (a report of a body's plans): one per document,
-    since every commitment needs a programme."""
-    f, g = c.f, c.lex.grammar
+def _implied_programme(c: Ctx) -> str:
+    """The instrument of tasks that no named instrument holds: the source text itself (a news report stating
+    what bodies will do), an ph:OtherInstrument named by the text's title, dated by it, with a note saying so.
+    Every commitment needs a programme; this one claims nothing the text does not say."""
+    f, g, doc = c.f, c.lex.grammar, c.doc
     if f.implied is None:
-        stem = c.doc.stem
-        ins = Instrument(IMPLIED, "OtherInstrument", None, label_vi=g.label("tasks_vi", stem=stem),
-                         label_en=g.label("tasks_en", stem=stem), iri_issuer="tai-lieu",
-                         iri_local=slug(f"nhiem-vu-{stem}"), confidence=0.3,
-                         year=f.date.year if f.date else None)
-        dtype = c.lex.doctypes.get("KH")
-        if dtype and dtype.label_vi.lower() in c.doc.low[: c.doc.body_end]:
-            ins.doctype, ins.cls = dtype, dtype.cls
-        ins.issuers = [f.actors[a] for a in leads[:1] if a in f.actors]
+        head = next((line for n, line in enumerate(doc.lines[:3]) if n not in doc.headings
+                     and not g.place_date.search(doc.text[slice(*line)])
+                     and not g.dateline.search(doc.text[slice(*line)])), None)  # a headline, not a dateline
+        title = doc.meta.title or (" ".join(doc.text[slice(*head)].split()) if head else doc.stem)
+        if len(title) > REPORT_TITLE_CHARS:
+            title = title[:REPORT_TITLE_CHARS].rsplit(" ", 1)[0] + "…"
+        ins = Instrument(IMPLIED, "OtherInstrument", None, label_vi=g.label("report_vi", title=title),
+                         label_en=g.label("report_en", title=title), iri_issuer=REPORT_ISSUER,
+                         iri_local=slug(doc.stem), confidence=0.5, date=f.date,
+                         year=f.date.year if f.date else None, note="report_note")
+        if head is not None:
+            ins.spans.append((head[0], head[1], doc.text[slice(*head)]))
         f.implied = ins
     return IMPLIED
