@@ -47,8 +47,8 @@ def run(c: Ctx) -> None:
                 ins.title = c.doc.text[span[0]:span[1]]
                 f.subjects.append(span)
     named = {m.actor.iri for m in f.mentions}
-    for key, ins in f.instruments.items():  # a law's legislature is its issuer when the text names it or its code
-        if key.startswith("law:") and not ins.number and all(a.iri not in named for a in ins.issuers):
+    for key, ins in f.instruments.items():  # every law is the legislature's: it is said only where the text names
+        if key.startswith("law:") and all(a.iri not in named for a in ins.issuers):  # it, not from QH14 in a number
             ins.issuers = []
     for ins in f.instruments.values():
         if ins.number and not ins.iri_issuer:
