@@ -243,8 +243,9 @@ def run(c: Ctx) -> None:
             continue
         _share_area(c, prev, m)
         record(c, m)
-        if c.lex.cues.ends_at("builds", c.doc.tokens, m.first):  # "xây dựng Đảng": the thing built, not a body acting
-            c.f.cited_tokens.update(range(m.first, m.last))
+        if any(c.lex.cues.ends_at(kind, c.doc.tokens, m.first) for kind in ("builds", "policy_of")):
+            c.f.cited_tokens.update(range(m.first, m.last))  # "xây dựng Đảng", "chính sách, pháp luật của Nhà
+            # nước": the thing built, the body whose policy it is, not a body acting
         prev = m
         i = _enumeration(c, m.last, m) or m.last
 

@@ -58,7 +58,7 @@ def run(c: Ctx) -> None:
             i += n
             continue
         if i and toks[i - 1].low in plural:
-            ins, used = _group_reference(c, i, n, dtype) if dtype.is_agreement else (None, 0)
+            ins, used = _group_reference(c, i, n, dtype) if dtype.is_agreement else _document_group(c, i, n)
             if ins is not None:
                 cite(c, ins, toks[i - 1].start, toks[i + used - 1].end)
             i += used or 1
@@ -272,6 +272,8 @@ def _reference(c: Ctx, i: int, n: int, dtype: DocType) -> tuple[Instrument | Non
     signed = dtype.is_agreement and _signed_here(c, i)  # "… đã ký ban hành Quy chế phối hợp công tác"
     if not (parties or period or congress or issuer or title or signed) or (dtype.iri is None and not title):
         return None, 0
+    if not (parties or period or congress or title or signed) and not doc.is_cap(i) and not doc.in_heading(i):
+        return None, 0  # "nghị quyết của Đảng": documents of a kind and their issuer, not one document
     if dtype.is_agreement and not parties and issuer is None:  # "Chương trình hành động của X" is X's own
         parties = _sentence_subjects(c, i)
         if signed and not parties and not period:
@@ -364,6 +366,31 @@ def _group_reference(c: Ctx, i: int, n: int, dtype: DocType) -> tuple[Instrument
         ins.parties, ins.issuers = [maker, partner.actor], [maker]
         f.instruments[key] = ins
     return ins, partner.last - i
+
+
+def _document_group(c: Ctx, i: int, n: int) -> tuple[Instrument | None, int]:
+    """'các chỉ thị, nghị quyết của Đảng về xây dựng giai cấp công nhân': documents of listed kinds that one
+    issuer made on one subject, cited together. One node (an OtherInstrument of no single type) stands for the
+    group, named as written; without both the issuer and the subject it names nothing one could cite."""
+    doc, f = c.doc, c.f
+    starts = [i, *_listed_kinds(c, i + n)]
+    last = starts[-1]
+    hit = c.lex.doctype_trie.match(doc.tokens, last)
+    tail = _tail(c, last + (hit[0] if hit else n))
+    if tail.issuer is None or tail.subject is None:
+        return None, 0
+    written = doc.span_text(i - 1, tail.end)  # with its plural word: "Các chỉ thị, nghị quyết …"
+    label = written[:1].upper() + written[1:]
+    key = f"grp:docs:{slug(label)}"
+    ins = f.instruments.get(key)
+    if ins is None:
+        issuer_part = short_code(c, tail.issuer)
+        ins = Instrument(key, "OtherInstrument", None, label_vi=label, label_en=f"Documents (a group): {label}",
+                         iri_issuer=issuer_part, iri_local="-".join(slug(f"nhom {label}").split("-")[:12]),
+                         title=tail.subject, confidence=0.5)
+        ins.issuers = [tail.issuer]
+        f.instruments[key] = ins
+    return ins, tail.end - i
 
 
 def _congress(c: Ctx, k: int) -> tuple[str | None, Actor | None, int]:
