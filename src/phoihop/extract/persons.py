@@ -20,6 +20,7 @@ WRITES = frozenset({"persons", "signatories", "cited_tokens", "actors", "distric
 
 NAME_SEPARATORS = ("-", "–", "", ":")  # between a title and the name after it
 POST_SEPARATORS = ("-", "–", ",", "(")  # between a name and the title after it
+SIGN_BLOCK_LINES = 4  # lines above a signer's name: 'TM. …', body, title, '(Đã ký)'
 
 
 def name_at(c: Ctx, i: int) -> int:
@@ -131,13 +132,15 @@ def line_parts(c: Ctx, s: int, e: int) -> tuple[Role | None, Mention | None]:
         i += 1
     if i >= last:
         return None, None
-    hit = c.lex.role_trie.match(doc.tokens, i)
-    role: Role | None = hit[1] if hit else None  # type: ignore[assignment]
-    k = i + hit[0] if hit else i
-    if k == last:
-        return role, None
-    body = c.f.mention_at.get(k)
-    return (role, body) if body is not None and body.last == last else (None, None)
+    hits = list(c.lex.role_trie.matches(doc.tokens, i))
+    for n, role in hits:  # 'GIÁM ĐỐC SỞ NỘI VỤ': the title after which the rest is a body, not 'Giám đốc Sở'
+        body = c.f.mention_at.get(i + n)
+        if body is not None and body.last == last:
+            return role, body  # type: ignore[return-value]
+    if hits and i + hits[0][0] == last:
+        return hits[0][1], None  # type: ignore[return-value]
+    body = c.f.mention_at.get(i)
+    return (None, body) if body is not None and body.last == last else (None, None)
 
 
 def _signed_sector(c: Ctx, role: Role | None, sector: tuple[str, str] | None) -> Actor | None:
@@ -161,7 +164,7 @@ def _signatures(c: Ctx) -> None:
         n = name_at(c, i)
         if not n or doc.tokens[i + n - 1].end != s + len(doc.text[s:e].rstrip()):
             continue  # not a line holding only a name
-        role, org, sector, signed = _block_above(c, lines[max(0, idx - 3):idx])
+        role, org, sector, signed = _block_above(c, lines[max(0, idx - SIGN_BLOCK_LINES):idx])
         if not signed and role is None:
             continue
         person = _person(c, i, n)
@@ -181,6 +184,8 @@ def _block_above(c: Ctx, above: list[tuple[int, int]]) -> tuple[Role | None, Men
     org: Mention | None = None
     sector: tuple[str, str] | None = None  # 'TRƯỞNG PHÒNG / LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI'
     for s2, e2 in reversed(above):
+        if c.lex.grammar.sign_mark.match(doc.text[s2:e2]):
+            continue  # '(Đã ký)' between the title and the name
         sign = c.lex.grammar.sign_line.match(doc.text[s2:e2])
         line_role, line_org = line_parts(c, s2, e2)
         k = doc.tok_index(s2)
