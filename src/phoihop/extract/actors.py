@@ -214,8 +214,8 @@ def _full_mention(c: Ctx, i: int) -> Mention | None:
     explicit = isinstance(spec, Place)
     if kind.strict and not (explicit or spec == MAIN) and not c.lex.cues.ends_at("agency_before", toks, i):
         return None
-    if kind.strict and not c.doc.is_cap(i):
-        return None
+    if kind.strict and not c.doc.is_cap(i) and not c.doc.in_heading(i):
+        return None  # "bảo hiểm xã hội" in running text is the insurance, not the agency
     if spec == MAIN or spec is None:
         place = c.f.main_place if kind.scope != "national" else None
         if place is None and kind.scope == "local":
