@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from rdflib import URIRef
 
 from .document import Ctx
+from .fields import field_at, header_columns, row_fields, row_label
 from .own import preamble_end
 from .persons import line_parts
 
@@ -30,6 +31,7 @@ class Unit:
     section_actor: list[URIRef] = field(default_factory=list)
     head: tuple[int, int] | None = None  # first clause of the sentence, whose subject later clauses share
     fallback: bool = False  # a purpose ("Mục đích", "nhằm …"): a task only when the text states no other
+    fields: dict[str, tuple[int, int]] = field(default_factory=dict)  # labelled fields or table cells (fields.py)
 
 
 @dataclass
@@ -42,6 +44,7 @@ class _Walk:
     section_actor: list[URIRef] = field(default_factory=list)
     bullet: int = 0
     after_colon: bool = False
+    table: list[str | None] | None = None  # the field kinds of the columns of the task table being read
 
 
 def units(c: Ctx) -> list[Unit]:
@@ -62,6 +65,8 @@ def units(c: Ctx) -> list[Unit]:
         if _section(c, w, idx, kind, label, line, body - s):
             continue
         if s < start or (f.own is not None and idx in doc.headings):
+            continue
+        if _structured(c, w, out, s, e):
             continue
         clause = _clause(c, w, kind, label, body, e)
         listed = kind is not None or w.after_colon
@@ -89,6 +94,29 @@ def units(c: Ctx) -> list[Unit]:
                 out.append(Unit(ca, cb, clause if listed else None, listed or item, list(w.section_actor),
                                 head=parts[0] if (ca, cb) != parts[0] else None, fallback=purpose))
     return out
+
+
+def _structured(c: Ctx, w: _Walk, out: list[Unit], s: int, e: int) -> bool:
+    """A task table's header or row, or a labelled field of the item above ('- Đơn vị chủ trì: …'); True when
+    the line [s, e) was one of them and is read."""
+    columns = header_columns(c, s, e)
+    if columns:
+        w.table = columns
+        return True
+    if w.table:
+        cells = row_fields(c, s, e, w.table)
+        if cells is not None:
+            clause = ".".join(p for p in (w.roman, row_label(c, s, e)) if p) or None
+            out.append(Unit(s, e, clause, True, list(w.section_actor), fallback=w.skip, fields=cells))
+            return True
+        w.table = None
+    found = field_at(c, s, e)
+    if found is None or not out or out[-1].end > s:
+        return False
+    kind, value = found
+    out[-1].end = e
+    out[-1].fields[kind] = (value, e)
+    return True
 
 
 def _purpose(c: Ctx, s: int, e: int, blocked: set[int]) -> bool:

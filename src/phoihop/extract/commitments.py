@@ -134,7 +134,8 @@ def _status(c: Ctx, unit: Unit) -> str:
 def _action(c: Ctx, unit: Unit) -> str:
     """The clause's own words, trimmed: no list marker or leading punctuation, no trailing stop, at most
     ACTION_CHARS characters (cut at a word, marked with '…')."""
-    text = " ".join(c.doc.text[unit.start:unit.end].split()).strip(" -–+•*;,.:")
+    start, end = unit.fields.get("field_content", (unit.start, unit.end))  # a table's or item's content field
+    text = " ".join(c.doc.text[start:end].split()).strip(" -–+•*;,.:")
     if len(text) > ACTION_CHARS:
         text = text[:ACTION_CHARS].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
     return text
@@ -171,6 +172,8 @@ def _agreements(c: Ctx) -> list[tuple[int, str]]:
 
 def _roles(c: Ctx, unit: Unit, defaults: list[URIRef],
            inherited: list[URIRef] | None = None) -> tuple[list[URIRef], list[URIRef]] | None:
+    if "field_lead" in unit.fields:
+        return _field_roles(c, unit, defaults)
     doc, f, cues = c.doc, c.f, c.lex.cues
     first, last = doc.tok_index(unit.start), doc.tok_index(unit.end)
     groups = mention_groups(c, first, last)
@@ -192,6 +195,20 @@ def _roles(c: Ctx, unit: Unit, defaults: list[URIRef],
     partners = [a for a in dict.fromkeys(mentioned) if a not in lead_set and
                 (f.actors[a].acts_for not in lead_set or f.actors[a].acts_for is None)]
     return leads, partners
+
+
+def _field_roles(c: Ctx, unit: Unit, defaults: list[URIRef]) -> tuple[list[URIRef], list[URIRef]] | None:
+    """Lead and partners as a task's own fields state them: the bodies named in its lead field (the parties
+    when it names none: 'Các bên luân phiên chủ trì') and those named in its partner field."""
+    def named(kind: str) -> list[Mention]:
+        if kind not in unit.fields:
+            return []
+        a, b = unit.fields[kind]
+        return [m for g in mention_groups(c, c.doc.tok_index(a), c.doc.tok_index(b)) for m in g]
+
+    leads = list(dict.fromkeys(m.committer for m in named("field_lead"))) or list(defaults)
+    partners = [m.actor.iri for m in named("field_partner") if m.committer not in leads]
+    return (leads, list(dict.fromkeys(partners))) if leads else None
 
 
 def _explicit_leads(c: Ctx, groups: list[list[Mention]], first: int, last: int, defaults: list[URIRef],
