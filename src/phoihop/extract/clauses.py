@@ -18,6 +18,7 @@ from .persons import line_parts
 
 CAPTION_MAX = 160  # a line without final punctuation shorter than this is a caption or headline
 SECTION_HEAD_MAX = 120  # a roman-numbered line longer than this is text, not a section heading
+ARTICLE_TITLE_MAX = 80  # an article's title ('Điều 3. Trách nhiệm của …') is read from its first characters
 SENTENCE_ENDS = (".", ";", ":", "!", "?", "…", "..")
 NAME_TOKENS = 20  # longest body name, in tokens
 
@@ -41,7 +42,10 @@ class _Walk:
     roman: str = ""
     path: list[str] = field(default_factory=list)
     skip: bool = False
+    drop: bool = False  # a section that holds no tasks at all ('Phạm vi điều chỉnh', 'Hiệu lực thi hành')
     section_actor: list[URIRef] = field(default_factory=list)
+    heading_actor: list[URIRef] = field(default_factory=list)  # 'Điều 3. Trách nhiệm của X': every item's X
+    item_names_actor: bool = False  # the current item only names its section's body ('1. Trách nhiệm của X')
     bullet: int = 0
     after_colon: bool = False
     table: list[str | None] | None = None  # the field kinds of the columns of the task table being read
@@ -62,7 +66,7 @@ def units(c: Ctx) -> list[Unit]:
         line = doc.text[s:e]
         item = doc.items[idx]
         kind, label, body = (item.kind, item.label, item.body) if item else (None, "", s)
-        if _section(c, w, idx, kind, label, line, body - s):
+        if _section(c, w, idx, kind, label, line, body - s) or w.drop:
             continue
         if s < start or (f.own is not None and idx in doc.headings):
             continue
@@ -71,7 +75,7 @@ def units(c: Ctx) -> list[Unit]:
         clause = _clause(c, w, kind, label, body, e)
         listed = kind is not None or w.after_colon
         w.after_colon = line.rstrip().endswith(":") and len(line) < 200
-        if kind in ("num", "dashnum") and w.section_actor and len(line) < 90:
+        if w.item_names_actor and len(line) < SECTION_HEAD_MAX:
             continue
         if agreement:
             if kind is None and out and not _has_assignment(c, s, e):
@@ -135,27 +139,33 @@ def _purpose(c: Ctx, s: int, e: int, blocked: set[int]) -> bool:
 
 def _section(c: Ctx, w: _Walk, idx: int, kind: str | None, label: str, line: str, body_at: int) -> bool:
     """A section heading ('II. NHIỆM VỤ', 'Điều 3.'): opens a section; True when the line holds nothing more."""
-    skip_words = c.lex.cues.words("skip_section")
+    cues = c.lex.cues
     if kind == "roman" and (idx in c.doc.headings or len(line) < SECTION_HEAD_MAX):
         w.roman, w.path, w.bullet = label, [], 0
-        w.skip = any(word in line.lower() for word in skip_words)
-        w.section_actor = []
+        w.skip, w.drop = cues.in_text("skip_section", line.lower()), cues.in_text("no_task_section", line.lower())
+        start = c.doc.lines[idx][0]
+        w.section_actor = w.heading_actor = _section_actor(c, start, start + len(line))  # 'II. TRÁCH NHIỆM CỦA …'
         return True
     if kind == "article":
+        title = line[:ARTICLE_TITLE_MAX].lower()
         w.roman, w.path, w.bullet = c.lex.grammar.label("article_clause", n=label), [], 0
-        w.skip = any(word in line[:80].lower() for word in skip_words)
-        w.section_actor = []
-        return len(line) - body_at < 80
+        w.skip, w.drop = cues.in_text("skip_section", title), cues.in_text("no_task_section", title)
+        start = c.doc.lines[idx][0]
+        w.section_actor = w.heading_actor = _section_actor(c, start, start + len(line))  # 'Điều 3. Trách nhiệm …'
+        return len(line) - body_at < ARTICLE_TITLE_MAX
     return False
 
 
 def _clause(c: Ctx, w: _Walk, kind: str | None, label: str, body: int, e: int) -> str | None:
     """The clause label of an item line ('II.2.a', 'III.1 (ý 2)'), advancing the walk's item path."""
+    if kind is not None and kind not in ("num", "dashnum"):
+        w.item_names_actor = False
     if kind == "multi":
         w.path, w.bullet = label.split("."), 0
     elif kind in ("num", "dashnum"):
         w.path, w.bullet = [label], 0
-        w.section_actor = _section_actor(c, body, e)
+        own = _section_actor(c, body, e)
+        w.section_actor, w.item_names_actor = own or list(w.heading_actor), bool(own)
     elif kind == "letter":
         w.path, w.bullet = w.path[:1] + [label], 0
     elif kind == "bullet":

@@ -249,7 +249,8 @@ def _explicit_leads(c: Ctx, groups: list[list[Mention]], first: int, last: int, 
             return [m.committer for m in g]
     if groups and groups[0][0].first - first <= 4 and not any(
             t.brk for t in toks[first + 1:groups[0][0].first + 1]) and not any(
-            cues.positions(kind, toks, first, groups[0][0].first) for kind in ("lead", "joint", "request", "action")):
+            cues.positions(kind, toks, first, groups[0][0].first)
+            for kind in ("lead", "joint", "request", "action", "addressee")):  # 'báo cáo UBND …': told, not acting
         return [m.committer for m in groups[0]]
     return _subject_before_verb(c, groups, first, last)
 
