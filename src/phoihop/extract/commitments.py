@@ -64,6 +64,9 @@ def run(c: Ctx) -> None:
             continue  # a report of a meeting held: an event, not a commitment
         if not _has_task(c, unit, blocked, unit.listed):
             continue  # what a meeting report tells ('phát biểu', 'ký kết Chương trình …'), not a task
+        if cues.in_text("not_a_task", low.split(".", 1)[0]):
+            continue  # 'Chương trình có hiệu lực kể từ ngày ký', 'Chánh Văn phòng … chịu trách nhiệm thi hành'
+
         found.append((unit, programme, *roles))
     kept = [x for x in found if not x[0].fallback] or found  # aims count only when nothing else is a task
     seen_clauses: dict[str, int] = {}
