@@ -32,6 +32,10 @@ NORMALISED = [
     ("**Đậm** và  hai   khoảng", "Đậm và hai khoảng"),
     ("dòng một\r\ndòng hai", "dòng một\ndòng hai"),
     ("Đắk Lắk, Krông Pắc, José", "Đắk Lắk, Krông Pắc, José"),
+    # an abbreviation glued to the word after it; codes of numbers stay as written
+    ("LĐLĐtỉnh và HĐNDhuyện", "LĐLĐ tỉnh và HĐND huyện"),
+    ("Tổng LĐLĐViệt Nam, TPHồ Chí Minh", "Tổng LĐLĐ Việt Nam, TP Hồ Chí Minh"),
+    ("08-QĐi/TW, 655/QĐ-TTg, 02/CTrPH-LĐLĐ, TPHCM", "08-QĐi/TW, 655/QĐ-TTg, 02/CTrPH-LĐLĐ, TPHCM"),
 ]
 
 
