@@ -218,3 +218,14 @@ def test_tasks_without_a_named_programme_belong_to_the_report_itself() -> None:
     assert str(graph.value(home, ELI.date_document)) == "2024-03-05"
     assert "Công đoàn tỉnh Yên Bái ra quân" in str(graph.value(home, SKOS.prefLabel))
     assert {n.language for n in graph.objects(home, SKOS.note)} == {"vi", "en"}
+
+
+def test_a_parent_named_only_inside_its_organ_is_not_a_body_the_text_names() -> None:
+    """Regression: 'Thường trực Tỉnh ủy' (a recipient) also wrote the Tỉnh ủy as a body of the text; the organ is
+    the body named, and its parent is written only where it leads a task."""
+    text = ("Liên đoàn Lao động tỉnh Sơn La phối hợp với Sở Y tế tổ chức khám sức khỏe cho công nhân.\n\n"
+            "Nơi nhận:\n- Thường trực Tỉnh ủy (b/c);\n- Lưu: VT.\n")
+    graph = ingest_text(text, "son-la-noi-nhan.txt")
+    actors = {str(s).split("/actor/")[1] for s in graph.subjects(RDF.type, None) if "/actor/" in str(s)}
+    assert "son-la/tinh-uy/thuong-truc" in actors
+    assert "son-la/tinh-uy" not in actors
