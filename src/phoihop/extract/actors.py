@@ -118,6 +118,8 @@ def _institution_length(c: Ctx, i: int, head_n: int) -> int:
             break
         if tok.low not in conj and (lex.stop_trie.match(toks, k) or lex.actor_trie.match(toks, k) and k > j):
             break
+        if k > j and tok.text[:1].islower() and (tok.low in lex.area_types or lex.cues.at("province_word", toks, k)):
+            break  # 'Trung tâm Dịch vụ việc làm tỉnh': the area after the name, read by place_at
         k += 1
     while k > j and toks[k - 1].low in conj:
         k -= 1
@@ -156,13 +158,26 @@ def _sub_mention(c: Ctx, i: int, sub: SubBody, parent: Mention) -> Mention:
 
 
 def _institution_mention(c: Ctx, i: int, n: int, kind: Institution) -> Mention:
+    """'Trung tâm Dịch vụ việc làm tỉnh': a named institution, in the area written after its name, else the
+    document's (a ministry's department, 'Cục …', the nation's); labelled with its area unless the name has it."""
     name = c.doc.span_text(i, i + n)
-    place = c.f.main_place or Place(c.lex.gazetteer.nation)
+    used, spec = place_at(c, i + n)
+    nation = Place(c.lex.gazetteer.nation)
+    if isinstance(spec, Place):
+        place = spec
+    elif spec == MAIN and c.f.main_place is not None:
+        place = c.f.main_place
+    else:
+        used, place = 0, nation if kind.scope == "national" else (c.f.main_place or nation)
     actor = c.f.actors.get(actor_iri(name, *place.path))
     if actor is None:
-        actor = Actor(actor_iri(name, *place.path), name, name, kind.cls, place=place, confidence=0.6)
+        area = place.label_vi()
+        label = name if place.is_nation or not area or (place.province and place.province.name_vi in name) \
+            else f"{name} {area}"
+        actor = Actor(actor_iri(name, *place.path), label, name, kind.cls, place=place, confidence=0.6)
         c.f.actors[actor.iri] = actor
-    return Mention(actor, i, i + n, c.doc.tokens[i].start, c.doc.tokens[i + n - 1].end)
+    last = i + n + used
+    return Mention(actor, i, last, c.doc.tokens[i].start, c.doc.tokens[last - 1].end)
 
 
 def _qualifiers(c: Ctx, j: int) -> int:

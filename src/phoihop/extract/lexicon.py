@@ -71,6 +71,7 @@ class Institution:
     head: str
     cls: str
     name_en: str
+    scope: str = "any"  # national: a ministry's department ('Cục', 'Vụ') is the nation's unless a place follows
 
 
 @dataclass(frozen=True)
@@ -234,7 +235,8 @@ class Lexicon:
             self.subbody_trie.add(row["prefix"], SubBody(row["prefix"], row["name_en"], row["kind"]))
         self.institution_trie = Trie()
         for row in read_table("institutions.csv"):
-            self.institution_trie.add(row["head"], Institution(row["head"], row["class"], row["name_en"]),
+            self.institution_trie.add(row["head"], Institution(row["head"], row["class"], row["name_en"],
+                                                               row.get("scope") or "any"),
                                       exact=True)
         self.stopwords = frozenset(row["word"] for row in read_table("stopwords.csv"))
         self.stop_trie = Trie()
