@@ -68,6 +68,11 @@ def _after_province_word(c: Ctx, j: int, n: int) -> tuple[int, Place | str | Non
         if name_n:
             word = " ".join(t.low for t in toks[j:j + n])
             return n + name_n, district_place(c, word, c.doc.span_text(j + n, j + n + name_n))
+    main = c.f.main_district  # in a district's text 'Bộ Chỉ huy Quân sự tỉnh' is the province's, and 'UBND
+    # thành phố' the district's only when the district is itself a 'thành phố'
+    same_word = main is not None and (main.district or "").startswith(" ".join(t.low for t in toks[j:j + n]))
+    if c.f.province is not None and main is not None and not same_word:
+        return n, Place(c.f.province)
     return n, MAIN
 
 
