@@ -229,3 +229,13 @@ def test_a_parent_named_only_inside_its_organ_is_not_a_body_the_text_names() -> 
     actors = {str(s).split("/actor/")[1] for s in graph.subjects(RDF.type, None) if "/actor/" in str(s)}
     assert "son-la/tinh-uy/thuong-truc" in actors
     assert "son-la/tinh-uy" not in actors
+
+
+def test_a_byline_names_the_publisher_not_a_body_of_the_text() -> None:
+    """Regression: '(Báo Hà Tĩnh) - Sáng 17/4, …' wrote the newspaper as a body the text speaks of."""
+    text = ("Ba đơn vị ký kết phối hợp\n\n(Báo Quảng Bình) - Sáng 17/4, Liên đoàn Lao động tỉnh Quảng Bình và "
+            "Tỉnh đoàn ký kết Chương trình phối hợp giai đoạn 2024 - 2029.\n")
+    graph = ingest_text(text, "quang-binh-tin.txt")
+    actors = {str(s).split("/actor/")[1] for s in graph.subjects(RDF.type, None) if "/actor/" in str(s)}
+    assert "quang-binh/lien-doan-lao-dong" in actors
+    assert not any("bao-quang-binh" in a for a in actors), actors

@@ -251,6 +251,8 @@ def run(c: Ctx) -> None:
     i = 0
     prev: Mention | None = None
     end_tok = c.doc.tok_index(c.doc.page_end)
+    for m in c.lex.grammar.byline.finditer(c.doc.text, 0, c.doc.page_end):  # '(Báo Hà Tĩnh) -': the publisher
+        c.f.cited_tokens.update(range(c.doc.tok_index(m.start(1)), c.doc.tok_index(m.end(1))))
     while i < end_tok:
         m = actor_at(c, i)
         if m is None:
