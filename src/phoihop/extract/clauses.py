@@ -89,15 +89,24 @@ def units(c: Ctx) -> list[Unit]:
         if len(line) < CAPTION_MAX and ((idx == 0 and len(doc.lines) > 1) or (
                 not listed and not line.rstrip().endswith(SENTENCE_ENDS))):
             continue  # headline or photo caption (a long first line is the body of a copy without headline)
+        told: tuple[int, int] | None = None  # the first clause of the sentence before, in this paragraph
         for a, b in doc.sentences(body, e, ".!?", g.no_sentence_end):
             parts = doc.sentences(a, b, ";", g.no_sentence_end)
             purpose = w.skip or (bool(parts) and _purpose(c, *parts[0], blocked))
             listing = bool(parts) and ":" in doc.text[parts[0][0]:parts[0][1]]  # "các nội dung: a; b; c"
+            again = told if told is not None and parts and _elaborates(c, parts[0][0]) else None
             for ca, cb in parts:
                 item = listing and (ca, cb) != parts[0]
+                head = again or (parts[0] if (ca, cb) != parts[0] else None)
                 out.append(Unit(ca, cb, clause if listed else None, listed or item, list(w.section_actor),
-                                head=parts[0] if (ca, cb) != parts[0] else None, fallback=purpose))
+                                head=head, fallback=purpose))
+            told = again or (parts[0] if parts else told)
     return out
+
+
+def _elaborates(c: Ctx, s: int) -> bool:
+    """A sentence opening with 'Đó là', 'Cụ thể là' spells out the one before: its subject is that one's."""
+    return bool(c.lex.cues.length("elaboration", c.doc.tokens, c.doc.tok_index(s)))
 
 
 def _structured(c: Ctx, w: _Walk, out: list[Unit], s: int, e: int) -> bool:

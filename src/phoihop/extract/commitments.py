@@ -49,11 +49,10 @@ def run(c: Ctx) -> None:
         sides = (ins.parties or (ins.issuers if ins.own else [])) if ins else []  # a joint plan: its issuers
         defaults = unit.section_actor or [a.acts_for or a.iri for a in sides] or _event_sides(c, unit.start) \
             or headline_subjects[:1]
-        inherited = None
-        if unit.head is not None:
-            head_roles = _roles(c, Unit(*unit.head, None, False), defaults)  # "hai bên …; …"
-            inherited = head_roles[0] if head_roles else None
-        roles = _roles(c, unit, defaults, inherited)
+        head_roles = _roles(c, Unit(*unit.head, None, False), defaults) if unit.head is not None else None
+        roles = _roles(c, unit, defaults, head_roles[0] if head_roles else None)  # "hai bên …; …"
+        if roles is not None and head_roles is not None and roles[0] == head_roles[0] and not roles[1]:
+            roles = (roles[0], head_roles[1])  # "Đó là phối hợp trong …": the partners of the sentence told
         if roles is None:
             continue
         low = doc.low[unit.start:unit.end]
