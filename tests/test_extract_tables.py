@@ -147,3 +147,15 @@ def test_law_editions_agree_with_the_curated_instruments() -> None:
             if row[column] and value is not None:
                 assert str(value) == row[column], (node, column)
     assert checked >= 10
+
+
+def test_a_cue_row_with_an_unquoted_comma_names_the_table(tmp_path: Path) -> None:
+    """Regression: 'status_request,kiến nghị,,các|những|,' lost its ',' word to an extra column, silently."""
+    from phoihop.errors import DataInvalid
+    from phoihop.extract.cues import Cues
+
+    table = tmp_path / "cues.csv"
+    table.write_text("kind,phrase,unless_next,unless_prev\nstatus_request,kiến nghị,,các|những|,\n", encoding="utf-8")
+    with pytest.raises(DataInvalid, match="more fields than the header") as err:
+        Cues.read(table)
+    assert str(table) in str(err.value)
