@@ -24,9 +24,10 @@ from rdflib import Graph, Literal
 from .atomic import atomic_write, check_not_input
 from .errors import InputError, UsageError
 from .extract import Metadata, extract
+from .ingest_base import reconcile, settle
 from .ingest_writer import BaseIndex, GraphWriter
 from .iris import source_iri
-from .namespaces import DCT, bind_all
+from .namespaces import DCT, ID, PROV, bind_all
 from .normalize import DEFAULT_MAX_BYTES, decode_bytes, normalize_aligned, read_text_file
 from .store import expand_inputs, load_files, to_rdflib
 from .webpage import HTML_FORMAT, is_html, main_text
@@ -116,9 +117,21 @@ def ingest_text(text: str, name: str, base: Graph | None = None, *, data: bytes 
     GraphWriter(g, ex, norm, original, Path(name).name, source_iri(Path(name).name), index, meta).build(payload)
     if html:
         g.add((source_iri(Path(name).name), DCT["format"], Literal(HTML_FORMAT)))
-    log.info("%s: %d actors, %d instruments, %d persons, %d commitments, %d events", name, len(ex.actors),
-             len(ex.instruments), len(ex.persons), len(ex.commitments), len(ex.events))
+    settle(g)  # one value where the model allows one, even when two records named one node
+    for conflict in reconcile(g, base, Path(name).name) if base is not None else ():
+        log.warning("conflict with the base graph (kept the base's, noted in the output): %s", conflict)
+    log.info("%s: %s", name, ", ".join(f"{n} {kind}" for kind, n in written(g).items()))
     return g
+
+
+def written(g: Graph) -> dict[str, int]:
+    """How many nodes of each kind an output holds (what the summary line counts: written, not found)."""
+    kinds = {"actors": "actor/", "instruments": "instrument/", "persons": "person/", "events": "event/"}
+    subjects = {str(s) for s in g.subjects(PROV.wasDerivedFrom, None)}
+    counts = {kind: sum(1 for s in subjects if s.startswith(f"{ID}{prefix}") and "/commitment/" not in s
+                        and "/post/" not in s) for kind, prefix in kinds.items()}
+    counts["commitments"] = sum(1 for s in subjects if "/commitment/" in s and "/target/" not in s)
+    return counts
 
 
 def ingest_file(path: str | Path, base: Graph | None = None, *, max_bytes: int = DEFAULT_MAX_BYTES,
@@ -164,6 +177,7 @@ def ingest_files(paths: Iterable[str | Path], output: str | Path = "-", base_pat
     bind_all(out)
     for p in paths:
         out += ingest_file(p, base, max_bytes=max_bytes, base_index=index, meta=meta)
+    settle(out)  # two files that name one node: still one name per language, one date
     with atomic_write(output) as handle:
         handle.write(out.serialize(format="turtle"))
     log.info("%d triples from %d file(s)", len(out), len(paths))

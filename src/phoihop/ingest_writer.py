@@ -20,7 +20,7 @@ from rdflib.namespace import FOAF, RDF, SKOS, XSD
 from .extract import Actor, Commitment, Event, Extraction, Instrument, Metadata, Person
 from .extract.lexicon import lexicon
 from .gazetteer import interval
-from .iris import person_iri, slug
+from .iris import instrument_iri, number_slug, person_iri, slug
 from .namespaces import DCT, ELI, ID, OA, ORG, PH, PROV
 from .normalize import Normalized, fold
 
@@ -39,7 +39,7 @@ class BaseIndex:
     """What a base graph already names: instruments by number, bodies and instruments by label."""
 
     graph: Graph | None = None
-    numbers: dict[str, URIRef] = field(default_factory=dict)
+    numbers: dict[str, list[tuple[URIRef, int | None]]] = field(default_factory=dict)  # with each one's year
     actor_labels: dict[str, URIRef] = field(default_factory=dict)
     instrument_labels: dict[str, URIRef] = field(default_factory=dict)
     known: set[URIRef] = field(default_factory=set)
@@ -56,9 +56,11 @@ class BaseIndex:
         instruments = {s for t in instrument_types for s in graph.subjects(RDF.type, t)}
         index.known = {s for s in actors | instruments if isinstance(s, URIRef)}
         index.areas = {s for s in graph.subjects(RDF.type, PH.AdministrativeArea) if isinstance(s, URIRef)}
-        for s, number in graph.subject_objects(ELI.id_local):
+        for s, number in sorted(graph.subject_objects(ELI.id_local)):
             if isinstance(s, URIRef):
-                index.numbers.setdefault(_number_key(str(number)), s)
+                day = graph.value(s, ELI.date_document)
+                year = int(str(day)[:4]) if day is not None and str(day)[:4].isdigit() else None
+                index.numbers.setdefault(_number_key(str(number)), []).append((s, year))
         for prop in (SKOS.prefLabel, SKOS.altLabel):
             for s, label in graph.subject_objects(prop):
                 if s in actors:
@@ -66,12 +68,6 @@ class BaseIndex:
                 elif s in instruments:
                     index.instrument_labels.setdefault(fold(str(label)), s)
         return index
-
-    def pref_labels(self, node: URIRef) -> dict[str, Literal]:
-        if self.graph is None:
-            return {}
-        return {lit.language: lit for lit in self.graph.objects(node, SKOS.prefLabel)
-                if isinstance(lit, Literal) and lit.language}
 
 
 def _number_key(number: str) -> str:
@@ -129,7 +125,8 @@ class GraphWriter:
         node = actor.iri
         reused = actor.iri in self.base.known
         if not reused:
-            for label in [actor.label_vi, *(s for s in actor.surfaces if self._names_place(s, actor))]:
+            for label in [actor.label_vi, actor.label_en,
+                          *(s for s in actor.surfaces if self._names_place(s, actor))]:
                 hit = self.base.actor_labels.get(fold(label))
                 if hit is not None:
                     node, reused = hit, True
@@ -152,16 +149,14 @@ class GraphWriter:
             return
         self.emitted_actors.add(node)
         g = self.g
-        labels = self.base.pref_labels(node) if node in self.base.known else {}
-        if not labels:
-            g.add((node, RDF.type, PH.ActorGroup if actor.group else PH[actor.cls]))
-            labels = {"vi": Literal(actor.label_vi, lang="vi"), "en": Literal(actor.label_en, lang="en")}
-            if actor.place is not None:
-                g.add((node, DCT.spatial, actor.place.area))
-                if actor.place.unknown is not None:
-                    self.declare_unknown_area(actor)
-                if actor.place.district and actor.surfaces:  # a district named only in the header
-                    self.declare_district(actor.place, min(actor.surfaces.values()))
+        g.add((node, RDF.type, PH.ActorGroup if actor.group else PH[actor.cls]))  # of a node the base describes,
+        labels = {"vi": Literal(actor.label_vi, lang="vi"), "en": Literal(actor.label_en, lang="en")}  # ingest_base
+        if actor.place is not None:  # keeps only what a new file may add
+            g.add((node, DCT.spatial, actor.place.area))
+            if actor.place.unknown is not None:
+                self.declare_unknown_area(actor)
+            if actor.place.district and actor.surfaces:  # a district named only in the header
+                self.declare_district(actor.place, min(actor.surfaces.values()))
         for lit in labels.values():
             g.add((node, SKOS.prefLabel, lit))
         pref = {fold(str(lit)) for lit in labels.values()}
@@ -190,25 +185,35 @@ class GraphWriter:
             return self.instrument_iri[ins.key]
         node = ins.iri
         if ins.number and _number_key(ins.number) in self.base.numbers:
-            node = self.base.numbers[_number_key(ins.number)]
+            node = self._numbered(ins, self.base.numbers[_number_key(ins.number)])
         elif not ins.number and fold(ins.label_vi) in self.base.instrument_labels:
             node = self.base.instrument_labels[fold(ins.label_vi)]
         self.instrument_iri[ins.key] = node
         return node
 
+    @staticmethod
+    def _numbered(ins: Instrument, known: list[tuple[URIRef, int | None]]) -> URIRef:
+        """The base's instrument of this number; Party numbers and many state numbers restart each term or
+        year, so one dated another year is another instrument: it takes its year (iris.instrument_iri)."""
+        year = ins.date.year if ins.date else None
+        same = [node for node, their in known if their == year or year is None or their is None]
+        if same:
+            return same[0]
+        if number_slug(ins.number or "").split("-")[1:2] == [str(year)]:  # '149/2018/NĐ-CP' carries its year
+            return known[0][0]
+        return instrument_iri(ins.iri_issuer, ins.iri_local, year)
+
     def emit_instrument(self, ins: Instrument) -> None:
         g = self.g
         node = self.instrument(ins)
-        labels = self.base.pref_labels(node) if node in self.base.known else {}
-        if not labels:
-            cls = ins.cls
-            if cls in ("CoordinationProgramme", "CoordinationRegulation") and len(ins.parties) < 2:
-                cls = "OtherInstrument"  # an agreement whose parties the text does not name
-            g.add((node, RDF.type, PH[cls]))
-            g.add((node, RDF.type, ELI.LegalResource))
-            labels = {"vi": Literal(ins.label_vi, lang="vi")}
-            if ins.label_en:
-                labels["en"] = Literal(ins.label_en, lang="en")
+        cls = ins.cls
+        if cls in ("CoordinationProgramme", "CoordinationRegulation") and len(ins.parties) < 2:
+            cls = "OtherInstrument"  # an agreement whose parties the text does not name
+        g.add((node, RDF.type, PH[cls]))
+        g.add((node, RDF.type, ELI.LegalResource))
+        labels = {"vi": Literal(ins.label_vi, lang="vi")}
+        if ins.label_en:
+            labels["en"] = Literal(ins.label_en, lang="en")
         for lit in labels.values():
             g.add((node, SKOS.prefLabel, lit))
         if ins.number:
@@ -344,11 +349,12 @@ class GraphWriter:
     def event(self, ev: Event) -> None:
         g = self.g
         day = ev.date.isoformat() if ev.date else "undated"  # the shapes ask for the day in the IRI, or 'undated'
-        node = ID[f"event/{day}/{'-'.join(slug(ev.label).split('-')[:8])}"]
-        if (node, RDF.type, None) in g:
+        name = '-'.join(slug(ev.label).split('-')[:8])
+        node = ID[f"event/{day}/{name}" if ev.date else f"event/undated/{slug(self.stem)}-{name}"]  # without its
+        if (node, RDF.type, None) in g:  # day an event is known only in its own source
             return  # named alike in its first words on the same day: the event already written
         g.add((node, SKOS.prefLabel, Literal(ev.label, lang="vi")))
-        g.add((node, RDF.type, PH[ev.kind]))
+        g.add((node, RDF.type, PH[ev.kind if ev.kind != "Signing" or ev.signs else "Event"]))  # what was signed?
         if ev.date:
             g.add((node, DCT.date, Literal(day, datatype=XSD.date)))
         for a in ev.organisers:

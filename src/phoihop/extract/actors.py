@@ -51,7 +51,8 @@ def _named_before(c: Ctx, kind: ActorKind, place: Place) -> Actor | None:
 def _labels(c: Ctx, kind: ActorKind, place: Place) -> tuple[str, str]:
     g = c.lex.grammar
     if place.unknown is not None:
-        return g.label("unknown_place_vi", kind=kind.name_vi), g.label("unknown_place_en", kind=kind.name_en)
+        return (g.label("unknown_place_vi", kind=kind.name_vi, stem=place.unknown),  # one per document: two
+                g.label("unknown_place_en", kind=kind.name_en, stem=place.unknown))  # texts' need not be one body
     if place.is_nation:
         return kind.name_vi, kind.name_en
     if place.all_districts:
