@@ -14,9 +14,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+import rdflib
 from click.testing import CliRunner
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, SKOS, XSD
+from rdflib.namespace import RDF, SKOS
 
 from phoihop.cli import cli
 from phoihop.ingest import ingest_text
@@ -24,6 +25,7 @@ from phoihop.ingest_base import settle, single_valued
 from phoihop.namespaces import ELI, ID, PH, PROV
 from phoihop.resources import data_dir
 
+DATE = rdflib.XSD.date  # a module-level XSD namespace object makes pytest warn while collecting
 WORKFLOW = Path(__file__).parent / "fixtures" / "ingest" / "workflow" / "ha-noi-so-noi-vu-ldld-2024.txt"
 DIRECTIVE = ID["instrument/tw/37-ct"]
 FEDERATION = ID["actor/ha-noi/lien-doan-lao-dong"]
@@ -35,7 +37,7 @@ def _base() -> Graph:
     g.add((DIRECTIVE, RDF.type, PH.Directive))
     g.add((DIRECTIVE, RDF.type, ELI.LegalResource))
     g.add((DIRECTIVE, ELI.id_local, Literal("37-CT/TW")))
-    g.add((DIRECTIVE, ELI.date_document, Literal("2019-09-03", datatype=XSD.date)))
+    g.add((DIRECTIVE, ELI.date_document, Literal("2019-09-03", datatype=DATE)))
     g.add((DIRECTIVE, SKOS.prefLabel, Literal("Chỉ thị 37-CT/TW", lang="vi")))
     g.add((FEDERATION, RDF.type, PH.LabourUnion))
     g.add((FEDERATION, SKOS.prefLabel, Literal("Liên đoàn Lao động thành phố Hà Nội", lang="vi")))
@@ -82,12 +84,12 @@ def test_a_date_read_differently_is_a_conflict_not_a_second_value(caplog: pytest
 def test_a_yearless_number_dated_another_year_is_another_instrument() -> None:
     text = "Thực hiện Chỉ thị số 37-CT/TW ngày 02/4/2021 của Ban Bí thư, hai bên phối hợp tuyên truyền.\n"
     g = ingest_text(text, "chi-thi-2021.txt", _base())
-    assert (ID["instrument/tw/37-ct-2021"], ELI.date_document, Literal("2021-04-02", datatype=XSD.date)) in g
+    assert (ID["instrument/tw/37-ct-2021"], ELI.date_document, Literal("2021-04-02", datatype=DATE)) in g
     assert (DIRECTIVE, PH.evidence, None) not in g
 
 
 SHORT, LONG = Literal("Bộ luật Lao động", lang="vi"), Literal("Bộ luật Lao động năm 2019", lang="vi")
-DAY, OTHER_DAY = Literal("2019-11-20", datatype=XSD.date), Literal("2019-11-21", datatype=XSD.date)
+DAY, OTHER_DAY = Literal("2019-11-20", datatype=DATE), Literal("2019-11-21", datatype=DATE)
 ENGLISH = Literal("Labour Code", lang="en")
 
 
