@@ -49,6 +49,7 @@ class _Walk:
     bullet: int = 0
     after_colon: bool = False
     table: list[str | None] | None = None  # the field kinds of the columns of the task table being read
+    opened: bool = False  # a section or article heading was just read: its first paragraph is a unit of its own
 
 
 def units(c: Ctx) -> list[Unit]:
@@ -78,9 +79,10 @@ def units(c: Ctx) -> list[Unit]:
         if w.item_names_actor and len(line) < SECTION_HEAD_MAX:
             continue
         if agreement:
-            if kind is None and out and not _has_assignment(c, s, e):
-                out[-1].end = e  # a continuation paragraph of the item above
+            if kind is None and out and not w.opened and not _has_assignment(c, s, e):
+                out[-1].end = e  # a continuation paragraph of the item above (not the first under a new heading)
                 continue
+            w.opened = False
             if kind is None:
                 paragraph = g.label("paragraph_clause", n=idx)
                 clause = (f"{w.roman} ({paragraph})" if w.path else w.roman) if w.roman else paragraph
@@ -152,6 +154,7 @@ def _section(c: Ctx, w: _Walk, idx: int, kind: str | None, label: str, line: str
     if kind == "roman" and (idx in c.doc.headings or len(line) < SECTION_HEAD_MAX):
         w.roman, w.path, w.bullet = label, [], 0
         w.skip, w.drop = cues.in_text("skip_section", line.lower()), cues.in_text("no_task_section", line.lower())
+        w.opened = True
         start = c.doc.lines[idx][0]
         w.section_actor = w.heading_actor = _section_actor(c, start, start + len(line))  # 'II. TRÁCH NHIỆM CỦA …'
         return True
@@ -159,6 +162,7 @@ def _section(c: Ctx, w: _Walk, idx: int, kind: str | None, label: str, line: str
         title = line[:ARTICLE_TITLE_MAX].lower()
         w.roman, w.path, w.bullet = c.lex.grammar.label("article_clause", n=label), [], 0
         w.skip, w.drop = cues.in_text("skip_section", title), cues.in_text("no_task_section", title)
+        w.opened = True
         start = c.doc.lines[idx][0]
         w.section_actor = w.heading_actor = _section_actor(c, start, start + len(line))  # 'Điều 3. Trách nhiệm …'
         return len(line) - body_at < ARTICLE_TITLE_MAX
@@ -175,8 +179,8 @@ def _clause(c: Ctx, w: _Walk, kind: str | None, label: str, body: int, e: int) -
         w.path, w.bullet = [label], 0
         own = _section_actor(c, body, e)
         w.section_actor, w.item_names_actor = own or list(w.heading_actor), bool(own)
-    elif kind == "letter":
-        w.path, w.bullet = w.path[:1] + [label], 0
+    elif kind == "letter":  # 'a)' under '1.' is 1.a; right under an article or section it replaces 'a)'
+        w.path, w.bullet = (w.path[:1] if w.path and w.path[0].isdigit() else []) + [label], 0
     elif kind == "bullet":
         w.bullet += 1
     parts = [p for p in (w.roman, *w.path) if p]

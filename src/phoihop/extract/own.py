@@ -33,7 +33,8 @@ def run(c: Ctx) -> None:
             if s <= m.start < e and m.actor not in title_actors:
                 title_actors.append(m.actor)
     if ins.doctype and ins.doctype.is_agreement:
-        ins.parties = list(dict.fromkeys([*ins.issuers, *title_actors]))
+        named = list(dict.fromkeys([*ins.issuers, *title_actors]))  # 'CĐCS xã' in the header, its 'Ban Chấp hành'
+        ins.parties = [a for a in named if not any(b.parent == a.iri for b in named)]  # in the title: one party
     if not ins.issuers:
         ins.issuers = title_actors[:2]
     _label(c)
