@@ -33,6 +33,7 @@ class Unit:
     head: tuple[int, int] | None = None  # first clause of the sentence, whose subject later clauses share
     fallback: bool = False  # a purpose ("Mục đích", "nhằm …"): a task only when the text states no other
     fields: dict[str, tuple[int, int]] = field(default_factory=dict)  # labelled fields or table cells (fields.py)
+    requested: bool = False  # its item asks its body ('4. Đề nghị Liên đoàn Lao động tỉnh'): a request
 
 
 @dataclass
@@ -46,6 +47,7 @@ class _Walk:
     section_actor: list[URIRef] = field(default_factory=list)
     heading_actor: list[URIRef] = field(default_factory=list)  # 'Điều 3. Trách nhiệm của X': every item's X
     item_names_actor: bool = False  # the current item only names its section's body ('1. Trách nhiệm của X')
+    requested: bool = False  # the current item asks its body ('4. Đề nghị Liên đoàn Lao động tỉnh')
     bullet: int = 0
     after_colon: bool = False
     table: list[str | None] | None = None  # the field kinds of the columns of the task table being read
@@ -76,17 +78,19 @@ def units(c: Ctx) -> list[Unit]:
         clause = _clause(c, w, kind, label, body, e)
         listed = kind is not None or w.after_colon
         w.after_colon = line.rstrip().endswith(":") and len(line) < 200
-        if w.item_names_actor and len(line) < SECTION_HEAD_MAX:
+        if kind in ("num", "dashnum") and w.item_names_actor and len(line) < SECTION_HEAD_MAX:
+            w.opened = True  # '2. Sở Xây dựng': the paragraph below is the item's task
             continue
         if agreement:
             if kind is None and out and not w.opened and not _has_assignment(c, s, e):
                 out[-1].end = e  # a continuation paragraph of the item above (not the first under a new heading)
                 continue
+            named = w.opened and w.item_names_actor  # the first paragraph under '2. Sở Xây dựng' is item 2
             w.opened = False
-            if kind is None:
+            if kind is None and not named:
                 paragraph = g.label("paragraph_clause", n=idx)
                 clause = (f"{w.roman} ({paragraph})" if w.path else w.roman) if w.roman else paragraph
-            out.append(Unit(body, e, clause, True, list(w.section_actor), fallback=w.skip))
+            out.append(Unit(body, e, clause, True, list(w.section_actor), fallback=w.skip, requested=w.requested))
             continue
         if len(line) < CAPTION_MAX and ((idx == 0 and len(doc.lines) > 1) or (
                 not listed and not line.rstrip().endswith(SENTENCE_ENDS))):
@@ -152,7 +156,7 @@ def _section(c: Ctx, w: _Walk, idx: int, kind: str | None, label: str, line: str
     """A section heading ('II. NHIỆM VỤ', 'Điều 3.'): opens a section; True when the line holds nothing more."""
     cues = c.lex.cues
     if kind == "roman" and (idx in c.doc.headings or len(line) < SECTION_HEAD_MAX):
-        w.roman, w.path, w.bullet = label, [], 0
+        w.roman, w.path, w.bullet, w.requested = label, [], 0, False
         w.skip, w.drop = cues.in_text("skip_section", line.lower()), cues.in_text("no_task_section", line.lower())
         w.opened = True
         start = c.doc.lines[idx][0]
@@ -160,7 +164,7 @@ def _section(c: Ctx, w: _Walk, idx: int, kind: str | None, label: str, line: str
         return True
     if kind == "article":
         title = line[:ARTICLE_TITLE_MAX].lower()
-        w.roman, w.path, w.bullet = c.lex.grammar.label("article_clause", n=label), [], 0
+        w.roman, w.path, w.bullet, w.requested = c.lex.grammar.label("article_clause", n=label), [], 0, False
         w.skip, w.drop = cues.in_text("skip_section", title), cues.in_text("no_task_section", title)
         w.opened = True
         start = c.doc.lines[idx][0]
@@ -177,7 +181,9 @@ def _clause(c: Ctx, w: _Walk, kind: str | None, label: str, body: int, e: int) -
         w.path, w.bullet = label.split("."), 0
     elif kind in ("num", "dashnum"):
         w.path, w.bullet = [label], 0
-        own = _section_actor(c, body, e)
+        own, w.requested = _section_actor(c, body, e), False
+        if not own:
+            own, w.requested = _item_bodies(c, body, e)
         w.section_actor, w.item_names_actor = own or list(w.heading_actor), bool(own)
     elif kind == "letter":  # 'a)' under '1.' is 1.a; right under an article or section it replaces 'a)'
         w.path, w.bullet = (w.path[:1] if w.path and w.path[0].isdigit() else []) + [label], 0
@@ -207,6 +213,25 @@ def _section_actor(c: Ctx, s: int, e: int) -> list[URIRef]:
         return []
     mention = c.f.mention_at.get(c.doc.tok_index(s + m.end()))
     return [mention.committer] if mention else []
+
+
+def _item_bodies(c: Ctx, s: int, e: int) -> tuple[list[URIRef], bool]:
+    """An item that only names bodies, maybe asked ('2. Sở Xây dựng', '4. Đề nghị Liên đoàn Lao động tỉnh',
+    '3. Sở Tài chính, Sở Kế hoạch và Đầu tư'): the tasks below are theirs; True when they are asked."""
+    doc, cues = c.doc, c.lex.cues
+    first, last = doc.tok_index(s), doc.tok_index(e)
+    asked = cues.length("status_request", doc.tokens, first) if first < last else 0
+    pos, bodies = first + asked, []
+    for m in c.f.mentions_in(first + asked, last):
+        if m.first < pos:
+            continue
+        if any(doc.tokens[k].low not in cues.words("and") for k in range(pos, m.first)):
+            return [], False
+        pos = m.last
+        bodies.append(m.committer)
+    if pos != last or not bodies:
+        return [], False
+    return list(dict.fromkeys(bodies)), bool(asked)
 
 
 def not_tasks(c: Ctx) -> set[int]:

@@ -59,8 +59,8 @@ def run(c: Ctx) -> None:
         if not unit.listed and not cues.in_text("action", low):
             continue
         verbs = g.agreement_name.sub("", low)
-        if g.meeting_held.search(low) and not cues.in_text("coordinate", verbs):
-            continue  # a report of a meeting held: an event, not a commitment
+        if g.meeting_held.search(low) and not cues.in_text("coordinate", verbs) and not _plans(c):
+            continue  # a report of a meeting held: an event, not a commitment (a plan's meeting is a task)
         if not _has_task(c, unit, blocked, unit.listed):
             continue  # what a meeting report tells ('phát biểu', 'ký kết Chương trình …'), not a task
         if cues.in_text("not_a_task", low.split(".", 1)[0]):
@@ -121,16 +121,21 @@ def _status(c: Ctx, unit: Unit) -> str:
     def said(kind: str) -> bool:
         return bool(cues.positions(kind, toks, first, last))
 
-    own = c.f.own
-    if said("status_request"):
+    if unit.requested or said("status_request"):
         return "request"
     if unit.fallback or said("status_orientation"):
         return "orientation"
-    if own is not None and own.doctype is not None and (own.doctype.is_agreement or own.doctype.cls == "Plan"):
+    if _plans(c):
         return "obligation"
     if said("status_result") and not said("status_future"):
         return "reported-result"
     return "obligation"
+
+
+def _plans(c: Ctx) -> bool:
+    """The text is an agreement or a plan of its own: what it says is to be done, not what was done."""
+    own = c.f.own
+    return own is not None and own.doctype is not None and (own.doctype.is_agreement or own.doctype.cls == "Plan")
 
 
 def _action(c: Ctx, unit: Unit) -> str:
