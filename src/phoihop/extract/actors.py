@@ -227,7 +227,7 @@ def _full_mention(c: Ctx, i: int) -> Mention | None:
         more, further = place_at(c, j + used)  # "Ủy ban MTTQ Việt Nam tỉnh Đắk Lắk": "Việt Nam" is in the name
         if further is not None:
             used, spec = used + more, further
-    explicit = isinstance(spec, Place)
+    explicit = spec is not None  # an area written after the name, a bare 'tỉnh' too
     if kind.strict and not (explicit or spec == MAIN) and not c.lex.cues.ends_at("agency_before", toks, i):
         return None
     if kind.strict and not c.doc.is_cap(i) and not c.doc.in_heading(i):

@@ -111,7 +111,7 @@ class Mention:
     end: int
     inner: Mention | None = None  # the parent named inside a sub-body mention
     kind: ActorKind | None = None  # set for plain (non-sub-body) mentions
-    explicit: bool = False  # the area was written after the name
+    explicit: bool = False  # an area was written after the name (a bare 'tỉnh' too): it shares no other's
 
     @property
     def committer(self) -> URIRef:
