@@ -353,7 +353,7 @@ def _split_glued(word: str) -> str | None:
     pieces = _CAMEL.split(word)
     if len(pieces) > 1 and not all(is_syllable(p) for p in pieces):
         pieces = [word]
-    new = " ".join(_split_two(p) for p in pieces)
+    new = " ".join(_split_abbreviation(p) or _split_two(p) for p in pieces)  # 'aBUYm': a piece may be one too
     return None if new == word else new
 
 
