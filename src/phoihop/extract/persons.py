@@ -20,7 +20,7 @@ WRITES = frozenset({"persons", "signatories", "cited_tokens", "actors", "distric
 
 NAME_SEPARATORS = ("-", "–", "", ":")  # between a title and the name after it
 POST_SEPARATORS = ("-", "–", ",", "(")  # between a name and the title after it
-SIGN_BLOCK_LINES = 4  # lines above a signer's name: 'TM. …', body, title, '(Đã ký)'
+SIGN_BLOCK_LINES = 5  # lines above a signer's name: 'TM. …', body, 'KT. …', title, '(Đã ký)'
 
 
 def name_at(c: Ctx, i: int) -> int:
@@ -156,9 +156,10 @@ def _signed_sector(c: Ctx, role: Role | None, sector: tuple[str, str] | None) ->
 
 def _signatures(c: Ctx) -> None:
     """'TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH / Nguyễn Văn A', 'BỘ TRƯỞNG BỘ Y TẾ / Tạ Quang Vinh': the signer, with
-    the title and body read from up to three lines above the name, nearest first."""
+    the title and body read from up to five lines above the name, nearest first; a copy may put the block
+    after the recipients ('Nơi nhận: …')."""
     doc, f = c.doc, c.f
-    lines = [(s, e) for s, e in doc.lines if s < doc.body_end and doc.text[s:e].strip()]
+    lines = [(s, e) for s, e in doc.lines if s < doc.page_end and doc.text[s:e].strip()]  # after 'Nơi nhận' too
     for idx, (s, e) in enumerate(lines):
         i = doc.tok_index(s)
         n = name_at(c, i)
@@ -183,6 +184,7 @@ def _block_above(c: Ctx, above: list[tuple[int, int]]) -> tuple[Role | None, Men
     role: Role | None = None
     org: Mention | None = None
     sector: tuple[str, str] | None = None  # 'TRƯỞNG PHÒNG / LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI'
+    signed = False
     for s2, e2 in reversed(above):
         if c.lex.grammar.sign_mark.match(doc.text[s2:e2]):
             continue  # '(Đã ký)' between the title and the name
@@ -196,7 +198,9 @@ def _block_above(c: Ctx, above: list[tuple[int, int]]) -> tuple[Role | None, Men
         if not sign and line_role is None and line_org is None:
             break
         role, org = role or line_role, org or line_org
-        if sign:  # 'TM. …' opens the block
+        if sign:  # 'TM. …' opens the block; 'KT. CHỦ TỊCH' under 'TM. ỦY BAN NHÂN DÂN' names no body yet
             org = org or c.f.mention_at.get(doc.tok_index(s2 + sign.start(1)))
-            return role, org, sector, True
-    return role, org, sector, False
+            signed = True
+            if org is not None:
+                return role, org, sector, True
+    return role, org, sector, signed
