@@ -181,6 +181,16 @@ def _institution_mention(c: Ctx, i: int, n: int, kind: Institution) -> Mention:
     return Mention(actor, i, last, c.doc.tokens[i].start, c.doc.tokens[last - 1].end)
 
 
+def _local_instead(c: Ctx, i: int, n: int) -> tuple[int, ActorKind] | None:
+    """A shorter name at token i that is a local body's ('Mặt trận Tổ quốc' inside 'Mặt trận Tổ quốc Việt
+    Nam'), for a national name that a province or district follows."""
+    for m, key in sorted(c.lex.actor_trie.matches(c.doc.tokens, i), key=lambda h: -h[0]):
+        kind = c.lex.kinds[str(key)]
+        if m < n and kind.scope != "national":
+            return m, kind
+    return None
+
+
 def _qualifiers(c: Ctx, j: int) -> int:
     """Skip 'có liên quan', 'trực thuộc X' after a name; returns the token after them."""
     toks, cues = c.doc.tokens, c.lex.cues
@@ -223,6 +233,12 @@ def _full_mention(c: Ctx, i: int) -> Mention | None:
         j += 1
     else:
         used, spec = place_at(c, j)
+        local = _local_instead(c, i, n) if kind.scope == "national" and (spec == MAIN or (
+            isinstance(spec, Place) and not spec.is_nation)) else None
+        if local is not None:  # 'Mặt trận Tổ quốc Việt Nam tỉnh Đắk Lắk': the province's, not the nation's
+            n, kind = local
+            j = _qualifiers(c, i + n)
+            used, spec = place_at(c, j)
     if kind.scope == "local" and isinstance(spec, Place) and spec.is_nation:
         more, further = place_at(c, j + used)  # "Ủy ban MTTQ Việt Nam tỉnh Đắk Lắk": "Việt Nam" is in the name
         if further is not None:
