@@ -16,7 +16,7 @@ from .instruments import cite, doctype_before, number_instrument
 READS: frozenset[str] = frozenset()
 WRITES = frozenset({"instruments", "instrument_refs", "law_tokens", "pending_issuers"})
 
-SHARED_GAP = re.compile(r"\s*(?:và|,)\s*$")  # 'Quyết định số 217-QĐ/TW và Quyết định số 218-QĐ/TW ngày … của …'
+SHARED_GAP = re.compile(r"\s*(?:và|,)\s*$")  # 'Nghị định số 20/… và Nghị định số 21/… ngày … của …'
 
 
 def run(c: Ctx) -> None:

@@ -394,7 +394,7 @@ def _group_reference(c: Ctx, i: int, n: int, dtype: DocType) -> tuple[Instrument
 
 
 def _document_group(c: Ctx, i: int, n: int) -> tuple[Instrument | None, int]:
-    """'các chỉ thị, nghị quyết của Đảng về xây dựng giai cấp công nhân': documents of listed kinds that one
+    """'các chỉ thị, nghị quyết của Đảng về công tác dân vận': documents of listed kinds that one
     issuer made on one subject, cited together. One node (an OtherInstrument of no single type) stands for the
     group, named as written; without both the issuer and the subject it names nothing one could cite."""
     doc, f = c.doc, c.f
