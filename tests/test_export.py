@@ -7,6 +7,8 @@ import csv
 import importlib.util
 import json
 import re
+import shutil
+import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -18,9 +20,11 @@ from click.testing import CliRunner
 from phoihop import cli as cli_module
 from phoihop import export as ex
 from phoihop import network as nw
+from phoihop import page, picture, style
 from phoihop.cli import cli
 from phoihop.infer import infer
-from phoihop.resources import ontology_files
+from phoihop.node_attributes import years
+from phoihop.resources import data_dir, ontology_files
 from phoihop.store import load_files
 
 NETWORK = Path(__file__).parent / "fixtures" / "network"
@@ -99,6 +103,48 @@ def test_actor_area_and_level(store, raw_store, inferred, actor, area, level):
     iri = ID + "actor/" + actor
     data = nw.node_attributes(store if inferred else raw_store, [iri])[iri]
     assert (data["area"], data["level"]) == (area, level)
+
+
+def reference_attributes(store, iris) -> dict[str, dict]:
+    """node-attributes.rq, the attributes' definition in SPARQL, turned into the same dicts."""
+    out = {}
+    for row in nw.select(store, "node-attributes", iris):
+        attrs = {
+            "label": row["label_vi"] or row["label_en"] or row["number"] or nw.local_name(row["node"]),
+            "label_vi": row["label_vi"], "label_en": row["label_en"],
+            "type": nw.local_name(row["type"]) if row["type"] else None,
+            "level": nw.local_name(row["level"]) if row["level"] else None,
+            "area": row["area"], "area_en": row["area_en"], "iri": row["node"], "number": row["number"],
+            "clause": row["clause"], "date": row["date"],
+            "topics": sorted(nw.local_name(t) for t in (row["topics"] or "").split()),
+            "years": years(*(int(row[k]) if row[k] else None for k in ("year_from", "year_to"))),
+        }
+        out[row["node"]] = {k: v for k, v in attrs.items() if v not in (None, "", [])}
+    return out
+
+
+@pytest.fixture(scope="module")
+def curated_store():
+    """The project's own curated graph (data/), built and inferred."""
+    store = load_files([data_dir()], sources=True)
+    infer(store)
+    return store
+
+
+@pytest.mark.parametrize("which", ["store", "raw_store", "curated_store"])
+def test_node_attributes_agree_with_their_sparql_definition(request, which):
+    """One pass over node-facts.rq gives what node-attributes.rq gives node by node, for every node of
+    every network and every item a page lists."""
+    store = request.getfixturevalue(which)
+    attributes = nw.all_node_attributes(store)
+    nodes = set()
+    for name in nw.GRAPH_NAMES:
+        net = nw.build_network(store, name, details=True, attributes=attributes)
+        nodes |= set(net.graph) | set(net.items)
+    expected = reference_attributes(store, nodes)
+    assert len(expected) > 20
+    bare = {n: {"label": nw.local_name(n), "iri": n} for n in expected}  # a dangling reference
+    assert {n: attributes.get(n, bare[n]) for n in expected} == expected
 
 
 def test_instruments_take_the_level_and_area_of_their_issuer(networks):
@@ -264,7 +310,7 @@ def test_dot_quotes_everything(tmp_path):
     text = path.read_text(encoding="utf-8")
     assert text.startswith('strict digraph "citation" {') and text.rstrip().endswith("}")
     assert '"a \\"quoted\\" \\\\ name" -> "b" [weight="2", relations="cites;based_on"];' in text
-    assert 'label="Sở \\"X\\"\\nline"' in text and "\n" not in re.findall(r'label="[^"]*', text)[0]
+    assert 'tooltip="Sở \\"X\\"\\nline"' in text and "\n" not in re.findall(r'tooltip="[^"]*', text)[0]
 
 
 @pytest.mark.parametrize("name", nw.GRAPH_NAMES)
@@ -274,6 +320,40 @@ def test_dot_has_every_node_and_edge(networks, tmp_path, name):
     lines = path.read_text(encoding="utf-8").splitlines()
     assert sum(f'" {arrow} "' in line for line in lines) == networks[name].graph.number_of_edges()
     assert sum(line.startswith('  "') and arrow not in line for line in lines) == len(networks[name].graph)
+
+
+@pytest.mark.parametrize("name", nw.GRAPH_NAMES)
+def test_graphviz_draws_every_dot_with_a_sensible_shape(networks, tmp_path, name):
+    """The DOT file carries its own layout (sfdp, overlap removal, packed parts): plain `dot` gives a picture
+    no more than three times wider than high (an 8947x548 strip before), and every label is readable."""
+    if shutil.which("dot") is None:
+        pytest.skip("Graphviz is not installed (apt-get install graphviz)")
+    [path] = ex.write_dot(networks[name], tmp_path / name)
+    svg = subprocess.run(["dot", "-Tsvg", str(path)], capture_output=True, text=True, timeout=120, check=True).stdout
+    width, height = (float(v) for v in re.search(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"', svg).groups())
+    assert 1 / 3 <= width / height <= 3, (width, height)
+    fills = re.findall(r'fillcolor="(#[0-9a-f]{6})", fontcolor="(#[0-9a-f]{6})"', path.read_text(encoding="utf-8"))
+    assert fills and all(style.contrast(fill, text) >= 4 for fill, text in fills)
+
+
+@pytest.mark.parametrize("fill, text", [("#7f0000", "#ffffff"), ("#8c564b", "#ffffff"), ("#aec7e8", "#000000"),
+                                        ("#ff7f0e", "#000000"), ("#bcbd22", "#000000"), ("#000080", "#ffffff")])
+def test_text_colour_reads_on_its_fill(fill, text):
+    assert style.text_colour(fill) == text
+
+
+@pytest.mark.parametrize("attrs, lang, expected", [
+    ({"type": "Commitment", "clause": "II.1", "topics": ["worker-welfare"], "label_vi": "Thăm hỏi …"}, "vi",
+     "II.1 · Chăm lo đời sống người lao động"),
+    ({"type": "Commitment", "clause": "II.1", "topics": ["worker-welfare"]}, "en", "II.1 · Worker welfare"),
+    ({"type": "Commitment", "label_vi": "Thăm hỏi, tặng quà công nhân gặp khó khăn vào dịp Tết Nguyên Đán"},
+     "vi", "Thăm hỏi, tặng quà công nhân gặp khó…"),
+    ({"type": "Directive", "number": "37-CT/TW", "label_vi": "Chỉ thị 37"}, "vi", "37-CT/TW"),
+    ({"type": "LabourUnion", "label_vi": "Liên đoàn Lao động tỉnh Long An", "label_en": "Long An Labour "
+      "Federation"}, "en", "Long An Labour Federation"),
+])
+def test_short_labels(networks, attrs, lang, expected):
+    assert style.short_label(attrs, networks["bipartite"].vocabulary, lang) == expected
 
 
 @pytest.mark.parametrize("fmt", ["svg", "png"])
@@ -289,11 +369,43 @@ def test_pictures(networks, tmp_path, fmt):
         assert "Liên đoàn Lao động thành" in text  # the hub is labelled (wrapped at 24 characters)
 
 
+def svg_text(path: Path) -> list[str]:
+    return [t.text for t in ET.parse(path).iter() if t.tag.endswith("text") and t.text]
+
+
+@pytest.mark.parametrize("lang, legend, caption", [
+    ("vi", ["tổ chức Công đoàn", "Ủy ban nhân dân", "cấp (viền): Cấp tỉnh"], "Mạng lưới phối hợp: 14 / 14 nút"),
+    ("en", ["labour union", "people's committee", "level (border): Province"], "Coordination network: 14 of 14"),
+])
+def test_picture_words_follow_the_language(networks, tmp_path, lang, legend, caption):
+    """The legend names types and levels in the picture's language, never by class name (LabourUnion)."""
+    [path] = ex.write_picture(networks["coordination"], tmp_path / "c", style.Options(lang=lang), fmt="svg")
+    texts = svg_text(path)
+    assert all(word in texts for word in legend) and any(t.startswith(caption) for t in texts)
+    assert not {"LabourUnion", "PeoplesCommittee", "level: province"} & set(texts)
+
+
+@pytest.mark.parametrize("max_nodes, shown", [(5, 5), (0, 25), (100, 25)])
+def test_picture_size_is_asked_for(networks, tmp_path, max_nodes, shown):
+    [path] = ex.write_picture(networks["bipartite"], tmp_path / "b", style.Options(max_nodes=max_nodes), fmt="svg")
+    assert any(t.startswith(f"Chủ thể và nhiệm vụ: {shown} / 25 nút") for t in svg_text(path))
+
+
+def test_the_biggest_hubs_are_labelled(networks, tmp_path):
+    """Labels go to the best-connected nodes first, even in a dense core."""
+    net = networks["bipartite"]
+    [path] = ex.write_picture(net, tmp_path / "b", fmt="svg")
+    texts = " ".join(" ".join(svg_text(path)).split())
+    hubs = sorted(net.graph, key=lambda n: (-net.graph.degree(n), n))[:3]
+    for hub in hubs:
+        assert style.short_label(net.graph.nodes[hub], net.vocabulary, "vi") in texts, hub
+
+
 @pytest.mark.parametrize("sizes", [[3.0], [5.0, 2.0, 2.0, 1.0, 1.0, 1.0], [4.0, 4.0, 3.0, 1.5, 1.5, 0.5]])
 @pytest.mark.parametrize("width", [5.0, 7.5, 12.0])
 def test_skyline_pack_keeps_squares_apart_and_inside(sizes, width):
     width = max(width, sizes[0])
-    corners = ex.skyline_pack(sizes, width)
+    corners = picture.skyline_pack(sizes, width)
     squares = [(x, y, x + s, y + s) for (x, y), s in zip(corners, sizes, strict=True)]
     assert all(x0 >= 0 and y0 >= 0 and x1 <= width + 1e-9 for x0, y0, x1, _ in squares)
     for i, a in enumerate(squares):
@@ -314,7 +426,7 @@ def test_html_page_is_self_contained(networks, tmp_path):
 def test_page_data_escapes_markup():
     graph = nx.Graph()
     graph.add_node("x", label_vi="</script><b>&")
-    payload = json.dumps(ex.page_data(nw.Network("coordination", graph)))
+    payload = json.dumps(page.page_data(nw.Network("coordination", graph)))
     assert json.loads(payload)["nodes"][0]["label_vi"] == "</script><b>&"
 
 
@@ -354,16 +466,37 @@ def test_cli_export_missing_input(tmp_path):
 
 # --- the ontology page ------------------------------------------------------------------------------------
 
-def test_ontology_doc(tmp_path):
+@pytest.fixture(scope="module")
+def ontology_pages(tmp_path_factory) -> list[Path]:
     pytest.importorskip("pylode", reason="pyLODE is an optional extra: pip install 'phoihop[docs]'")
-    out = ex.write_ontology_doc(tmp_path / "ontology.html")
-    page = out.read_text(encoding="utf-8")
-    assert "coordination programme" in page and "<html" in page
+    return ex.write_ontology_doc(tmp_path_factory.mktemp("onto") / "ontology.html")
+
+
+@pytest.mark.parametrize("index, lang, title, absent", [
+    (0, "vi", "Bản thể học phoihop: cơ quan, văn bản và cam kết phối hợp", "The phoihop ontology"),
+    (1, "en", "The phoihop ontology: agencies, instruments and coordination commitments", "Bản thể học"),
+])
+def test_ontology_doc_one_page_per_language(ontology_pages, index, lang, title, absent):
+    """pyLODE ran the languages together ("chủ thểactor"); each page now keeps its own language only."""
+    path = ontology_pages[index]
+    page = path.read_text(encoding="utf-8")
+    assert path.name == ("ontology.html", "ontology.en.html")[index] and f'<html lang="{lang}">' in page
+    assert title in page and absent not in page and "chủ thểactor" not in page and "Ontologie" not in page
+    other = ontology_pages[1 - index].name
+    assert f'href="{other}"' in page
+
+
+def test_ontology_doc_says_nothing_on_stderr(tmp_path, capfd):
+    pytest.importorskip("pylode", reason="pyLODE is an optional extra: pip install 'phoihop[docs]'")
+    result = CliRunner().invoke(cli, ["export", *INPUT_OPTIONS, "--graph", "citation", "--format", "json",
+                                      "--ontology-doc", str(tmp_path / "o.html"), "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "pickle" not in result.output + capfd.readouterr().err
 
 
 def test_ontology_doc_without_pylode(tmp_path, monkeypatch, caplog):
     monkeypatch.setitem(sys.modules, "pylode", None)  # import pylode now raises ImportError
-    assert ex.write_ontology_doc(tmp_path / "ontology.html") is None
+    assert ex.write_ontology_doc(tmp_path / "ontology.html") == []
     assert "pyLODE is not installed" in caplog.text and not (tmp_path / "ontology.html").exists()
 
 
@@ -375,4 +508,4 @@ def test_export_all_formats(tmp_path):
             "citation.png"} <= names
     assert all(p.is_file() for p in result.outputs) and "citation:html" in result.seconds
     has_pylode = importlib.util.find_spec("pylode") is not None
-    assert ("ontology.html" in names) == has_pylode
+    assert ("ontology.html" in names) == ("ontology.en.html" in names) == has_pylode

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +21,8 @@ from .infer import InferenceStats, infer
 from .namespaces import PH, sparql_prologue
 from .release import Staging, check_apart, staging
 from .resources import data_dir
-from .store import PREFIX_MAP, expand_inputs, load_files, union_graph
+from .store import PREFIX_MAP, expand_inputs, load_files
+from .turtle import write_union
 from .validate import Verdict, check
 from .void import write_void
 
@@ -63,17 +63,10 @@ def write_graph(store: ox.Store, stage: Staging) -> tuple[int, float]:
     The TriG dump is native and runs in a thread beside the Turtle writer, which is Python-paced.
     """
     start = time.perf_counter()
-    triples = 0
-
-    def counted() -> Iterator[ox.Triple]:
-        nonlocal triples
-        for triple in union_graph(store):
-            triples += 1
-            yield triple
     with output_errors(stage.dist), ThreadPoolExecutor(max_workers=1) as pool:
         trig = pool.submit(store.dump, str(stage.path("phoihop.trig")), format=ox.RdfFormat.TRIG,
                            prefixes=PREFIX_MAP)
-        ox.serialize(counted(), str(stage.path("phoihop.ttl")), format=ox.RdfFormat.TURTLE, prefixes=PREFIX_MAP)
+        triples = write_union(store, stage.path("phoihop.ttl"))  # grouped, sorted, readable (turtle.py)
         trig.result()
         stage.seal()
     return triples, time.perf_counter() - start

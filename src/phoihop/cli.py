@@ -130,8 +130,10 @@ def build(data: tuple[Path, ...], out_dir: Path, no_validate: bool, shacl_engine
       phoihop build --data data/ --data more.ttl -o /tmp/out
     """
     from .build import build as run_build
+    from .progress import activity
 
-    result = run_build(list(data) or None, out_dir, validate=not no_validate, shacl_engine=shacl_engine)
+    with activity("build"):  # a live line with the time elapsed, on a terminal only
+        result = run_build(list(data) or None, out_dir, validate=not no_validate, shacl_engine=shacl_engine)
     log = logging.getLogger("phoihop.build")
     for name, count in result.counts.items():
         log.info("%8d  %s", count, name)
@@ -241,16 +243,18 @@ def ingest_cmd(files: tuple[str, ...], out: str, base: Path | None, max_mb: int,
 @click.option("--max-rows", type=click.IntRange(min=1), metavar="N",
               help="Refuse (exit 2) an answer with more rows or triples than this, instead of printing it.")
 @click.option("-o", "--out", default="-", show_default=True, help="Write the results here.")
+@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
+              help="Language of labels, actions and topics (the named queries' lang parameter).")
 def query_cmd(target: str | None, params: tuple[str, ...], fmt: str | None, list_only: bool,
               endpoint: str | None, engine: str, graphs: tuple[Path, ...], timeout: float | None,
-              max_rows: int | None, out: str) -> None:
+              max_rows: int | None, out: str, lang: str) -> None:
     """Run a named query, a .rq file or SPARQL from stdin on the graph.
 
     \b
     Example:
       phoihop query --list
       phoihop query programmes-active-in-year --param year=2023 --format csv
-      phoihop query actor-commitments -p actor=id:actor/ha-noi/lien-doan-lao-dong
+      phoihop query actor-commitments -p actor=id:actor/ha-noi/lien-doan-lao-dong --lang en
       echo 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' | phoihop query -
       phoihop query coordination-pairs --endpoint http://127.0.0.1:7878/sparql
       phoihop query - --max-rows 1000 < big.rq
@@ -259,7 +263,7 @@ def query_cmd(target: str | None, params: tuple[str, ...], fmt: str | None, list
 
     stdin_text = sys.stdin.read() if target == "-" else None
     run_command(target, stdin_text=stdin_text, params=params, fmt=fmt, list_only=list_only, endpoint=endpoint,
-                engine=engine, graphs=graphs, timeout=timeout, max_rows=max_rows, out=out)
+                engine=engine, graphs=graphs, timeout=timeout, max_rows=max_rows, out=out, lang=lang)
 
 
 # --- serve ---
@@ -380,7 +384,12 @@ _EXPORT_FORMATS = ("graphml", "gexf", "cyjs", "json", "dot", "csv", "html", "svg
               help="Also write <graph>-metrics.csv (degree, betweenness, community) and print the top nodes.")
 @click.option("--ontology-doc", type=click.Path(path_type=Path),
               help="Also write the ontology documentation page here (needs pip install 'phoihop[docs]').")
-def export_command(graphs, formats, out_dir, inputs, topic, year, level, with_metrics, ontology_doc) -> None:
+@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
+              help="Language of labels, legends and titles (the html page can switch at any time).")
+@click.option("--max-nodes", type=click.IntRange(min=0), default=150, show_default=True,
+              help="Nodes in an svg/png picture, best connected first; 0 draws the whole network.")
+def export_command(graphs, formats, out_dir, inputs, topic, year, level, with_metrics, ontology_doc, lang,
+                   max_nodes) -> None:
     """Export who-coordinates-with-whom networks for Gephi, Cytoscape, igraph, Graphviz and the browser.
 
     Networks: coordination (actors sharing an agreement or a commitment), citation (instruments),
@@ -393,13 +402,16 @@ def export_command(graphs, formats, out_dir, inputs, topic, year, level, with_me
       phoihop export --graph coordination --format html --out /tmp/net
       phoihop export --graph all --format graphml --format gexf --topic worker-welfare --year 2023
       phoihop export --graph coordination --format png --metrics --level province
+      phoihop export --graph citation --format svg --max-nodes 0 --lang en
     """
     from .export import export, format_top
     from .network import Filters
     from .release import built_graph_files
+    from .style import Options
 
     result = export(list(inputs) or built_graph_files(), graphs, formats, out_dir,
-                    Filters(topic=topic, year=year, level=level), with_metrics, ontology_doc)
+                    Filters(topic=topic, year=year, level=level), with_metrics, ontology_doc,
+                    Options(lang=lang, max_nodes=max_nodes))
     for name, rows in result.metrics.items():
         click.echo(format_top(name, rows))
     seconds = sum(result.seconds.values())

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from rdflib import Graph, Literal
 
+from . import progress
 from .atomic import atomic_write, check_not_input
 from .errors import InputError, UsageError
 from .extract import Metadata, extract
@@ -175,7 +176,7 @@ def ingest_files(paths: Iterable[str | Path], output: str | Path = "-", base_pat
     index = BaseIndex.of(base)
     out = Graph()
     bind_all(out)
-    for p in paths:
+    for p in progress.steps(paths, "ingest", unit="file", describe=lambda p: Path(str(p)).name):
         out += ingest_file(p, base, max_bytes=max_bytes, base_index=index, meta=meta)
     settle(out)  # two files that name one node: still one name per language, one date
     with atomic_write(output) as handle:

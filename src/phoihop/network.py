@@ -32,6 +32,7 @@ import pyoxigraph as ox
 
 from .errors import InputError, UsageError
 from .namespaces import ID, PH
+from .node_attributes import NodeAttributes, local_name
 from .resources import queries_dir
 from .store import load_files
 
@@ -40,8 +41,6 @@ log = logging.getLogger("phoihop.network")
 GRAPH_NAMES = ("coordination", "citation", "hierarchy", "bipartite")
 VALUES_SLOT = "VALUES ?node { }"
 _BATCH = 2000  # nodes per VALUES block: keeps each query text small on national-scale graphs
-_MAX_YEARS = 100  # a period longer than this is a data error; do not expand it year by year
-_INT_TYPES = {"http://www.w3.org/2001/XMLSchema#integer", "http://www.w3.org/2001/XMLSchema#int"}
 
 
 @dataclass(frozen=True)
@@ -69,7 +68,8 @@ class Network:
     """One networkx graph plus what the interactive page shows beside it.
 
     details: node IRI -> [(kind, item IRI, role)] (the commitments and instruments of a node);
-    items: IRI -> attributes of every item named in details; vocabulary: kind -> code -> {vi, en}.
+    items: IRI -> attributes of every item named in details (both only when asked for);
+    vocabulary: kind (type, level, topic) -> code -> {vi, en}.
     """
 
     name: str
@@ -94,15 +94,6 @@ def _query_text(name: str) -> str:
         raise InputError(f"cannot read network query: {err.strerror}", path=path) from None
 
 
-def _value(term):
-    """A SPARQL result term as plain Python: IRIs and strings as str, integers as int."""
-    if term is None:
-        return None
-    if isinstance(term, ox.Literal) and term.datatype.value in _INT_TYPES:
-        return int(term.value)
-    return term.value
-
-
 def select(store: ox.Store, name: str, nodes: Iterable[str] | None = None) -> list[dict]:
     """Rows of queries/network/<name>.rq as dicts; `nodes` fills the query's `VALUES ?node { }` line."""
     text = _query_text(name)
@@ -124,7 +115,8 @@ def _run(store: ox.Store, name: str, text: str) -> list[dict]:
     except SyntaxError as err:
         raise InputError(f"query does not parse: {err}", path=query_path(name)) from None
     names = [v.value for v in result.variables]
-    return [{n: _value(row[n]) for n in names} for row in result]
+    return [dict(zip(names, [None if term is None else term.value for term in row], strict=True))
+            for row in result]
 
 
 # --- loading ----------------------------------------------------------------------------------------------
@@ -139,38 +131,20 @@ def load(inputs: Iterable[str | Path]) -> ox.Store:
 
 # --- nodes ------------------------------------------------------------------------------------------------
 
-def local_name(iri: str) -> str:
-    """The code ending a class or concept IRI: ph:LabourUnion -> LabourUnion, id:topic/x -> x."""
-    return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+def all_node_attributes(store: ox.Store) -> NodeAttributes:
+    """Attributes of every node of the graph, read in one pass (queries/network/node-facts.rq) and
+    combined per node on first use; build it once and hand it to every network of an export."""
+    try:
+        result = store.query(_query_text("node-facts"), use_default_graph_as_union=True)
+    except SyntaxError as err:
+        raise InputError(f"query does not parse: {err}", path=query_path("node-facts")) from None
+    return NodeAttributes((node.value, key.value, value.value) for node, key, value in result)
 
 
 def node_attributes(store: ox.Store, iris: Iterable[str]) -> dict[str, dict]:
-    """Attributes of actors, areas, instruments and commitments (queries/network/node-attributes.rq)."""
-    attributes: dict[str, dict] = {}
-    for row in select(store, "node-attributes", iris):
-        iri = row["node"]
-        attrs = {
-            "label": row["label_vi"] or row["label_en"] or row["number"] or local_name(iri),
-            "label_vi": row["label_vi"],
-            "label_en": row["label_en"],
-            "type": local_name(row["type"]) if row["type"] else None,
-            "level": local_name(row["level"]) if row["level"] else None,
-            "area": row["area"],
-            "iri": iri,
-            "number": row["number"],
-            "date": row["date"],
-            "topics": sorted(local_name(t) for t in (row["topics"] or "").split()),
-            "years": _years(row["year_from"], row["year_to"]),
-        }
-        attributes[iri] = {k: v for k, v in attrs.items() if v not in (None, "", [])}
-    return attributes
-
-
-def _years(first: int | None, last: int | None) -> list[int]:
-    if first is None:
-        return []
-    last = first if last is None or last < first or last - first > _MAX_YEARS else last
-    return list(range(first, last + 1))
+    """Attributes of these actors, areas, instruments and commitments (see phoihop.node_attributes)."""
+    attributes = all_node_attributes(store)
+    return {iri: attributes[iri] for iri in iris if iri in attributes}
 
 
 def _bare(iri: str) -> dict:
@@ -180,11 +154,10 @@ def _bare(iri: str) -> dict:
 
 # --- the four networks ------------------------------------------------------------------------------------
 
-def coordination(store: ox.Store, filters: Filters) -> nx.Graph:
+def coordination(store: ox.Store, filters: Filters, attrs: NodeAttributes) -> nx.Graph:
     """Actors, linked when they share an agreement or a commitment; weights and directions from the ties."""
     ties = select(store, "coordination-ties")
     actors = {row["node"] for row in select(store, "coordination-actors")}
-    attrs = node_attributes(store, actors | {t["context"] for t in ties})
     graph = nx.Graph(name="coordination")
     for actor in sorted(actors):
         graph.add_node(actor, **attrs.get(actor, _bare(actor)))
@@ -192,7 +165,7 @@ def coordination(store: ox.Store, filters: Filters) -> nx.Graph:
         "agreement": set(), "commitment": set(), "programmes": set(), "topics": set(), "years": set(),
         "source_leads": 0, "target_leads": 0, "co_leads": 0})
     for tie in ties:
-        context = attrs.get(tie["context"], {})
+        context = attrs.scope(tie["context"])
         if not filters.admits(context):
             continue
         edge = edges[(tie["a"], tie["b"])]
@@ -216,20 +189,18 @@ def coordination(store: ox.Store, filters: Filters) -> nx.Graph:
     return graph
 
 
-def _edge_list(store: ox.Store, name: str, filters: Filters, directed: bool,
+def _edge_list(store: ox.Store, name: str, filters: Filters, attrs: NodeAttributes, directed: bool,
                two_mode: bool = False) -> nx.Graph:
     """A network whose query returns (source, target, relation[, context]) rows, one edge per pair.
 
     With `two_mode`, sources get bipartite=0 and targets bipartite=1 (networkx's convention).
     """
     rows = select(store, f"{name}-edges")
-    contexts = {row["context"] for row in rows if row.get("context")}
-    attrs = node_attributes(store, {r["source"] for r in rows} | {r["target"] for r in rows} | contexts)
     graph = nx.DiGraph(name=name) if directed else nx.Graph(name=name)
     relations: dict[tuple[str, str], set[str]] = defaultdict(set)
     context_of: dict[tuple[str, str], dict] = {}
     for row in rows:
-        context = attrs.get(row["context"], {}) if row.get("context") else None
+        context = attrs.scope(row["context"]) if row.get("context") else None
         if context is not None and not filters.admits(context):
             continue
         relations[(row["source"], row["target"])].add(row["relation"])
@@ -248,32 +219,37 @@ def _edge_list(store: ox.Store, name: str, filters: Filters, directed: bool,
     return graph
 
 
-def citation(store: ox.Store, filters: Filters) -> nx.Graph:
-    return _edge_list(store, "citation", filters, directed=True)
+def citation(store: ox.Store, filters: Filters, attrs: NodeAttributes) -> nx.Graph:
+    return _edge_list(store, "citation", filters, attrs, directed=True)
 
 
-def hierarchy(store: ox.Store, filters: Filters) -> nx.Graph:
-    return _edge_list(store, "hierarchy", filters, directed=True)
+def hierarchy(store: ox.Store, filters: Filters, attrs: NodeAttributes) -> nx.Graph:
+    return _edge_list(store, "hierarchy", filters, attrs, directed=True)
 
 
-def bipartite(store: ox.Store, filters: Filters) -> nx.Graph:
-    return _edge_list(store, "bipartite", filters, directed=False, two_mode=True)
+def bipartite(store: ox.Store, filters: Filters, attrs: NodeAttributes) -> nx.Graph:
+    return _edge_list(store, "bipartite", filters, attrs, directed=False, two_mode=True)
 
 
 BUILDERS = dict(zip(GRAPH_NAMES, (coordination, citation, hierarchy, bipartite), strict=True))
 
 
-def build_network(store: ox.Store, name: str, filters: Filters | None = None,
-                  details: bool = False) -> Network:
-    """One named network, filtered; with `details`, also what the interactive page shows on a click."""
+def build_network(store: ox.Store, name: str, filters: Filters | None = None, details: bool = False,
+                  attributes: NodeAttributes | None = None) -> Network:
+    """One named network, filtered; with `details`, also what the interactive page shows on a click.
+
+    Pass the `attributes` of the store (all_node_attributes) when building several networks of one graph:
+    they are then read once.
+    """
     filters = filters or Filters()
     if name not in BUILDERS:
         raise UsageError(f"unknown network {name!r} (expected one of {', '.join(GRAPH_NAMES)})")
-    graph = BUILDERS[name](store, filters)
+    attributes = attributes if attributes is not None else all_node_attributes(store)
+    graph = BUILDERS[name](store, filters, attributes)
     _apply_filters(graph, name, filters)
-    network = Network(name=name, graph=graph, filters=filters)
+    network = Network(name=name, graph=graph, filters=filters, vocabulary=vocabulary(store))
     if details:
-        _add_details(store, network)
+        _add_details(store, network, attributes)
     log.info("%s network: %d nodes, %d edges (filters: %s)", name, graph.number_of_nodes(),
              graph.number_of_edges(), filters)
     return network
@@ -292,14 +268,14 @@ def _apply_filters(graph: nx.Graph, name: str, filters: Filters) -> None:
             log.warning("no node of the %s network has level %r", name, filters.level)
 
 
-def _add_details(store: ox.Store, network: Network) -> None:
+def _add_details(store: ox.Store, network: Network, attributes: NodeAttributes) -> None:
     rows = select(store, "details", network.graph.nodes)
     for row in rows:
         network.details.setdefault(row["node"], []).append((row["kind"], row["item"], row["role"]))
     for entries in network.details.values():
         entries.sort()
-    network.items = node_attributes(store, {row["item"] for row in rows})
-    network.vocabulary = vocabulary(store)
+    network.items = {row["item"]: {**attributes.item(row["item"]), **attributes.scope(row["item"])}
+                     for row in rows}  # named, and kept or not by the page's topic and year filters
 
 
 def vocabulary(store: ox.Store) -> dict[str, dict[str, dict[str, str]]]:

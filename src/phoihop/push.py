@@ -28,6 +28,7 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 
+from . import progress
 from .errors import StoreError, UsageError
 from .namespaces import DCT, ID
 from .release import load_graph
@@ -147,7 +148,8 @@ def _stage(store: GraphStore, plan: PushPlan) -> list[Pushed]:
     """PUT every graph under its staging name; on a refusal delete what was staged: nothing changed."""
     push_id = secrets.token_hex(4)
     timed = []
-    for n, (name, triples) in enumerate(sorted(plan.content.items())):
+    graphs = progress.steps(sorted(plan.content.items()), "push", unit="graph", describe=lambda g: g[0])
+    for n, (name, triples) in enumerate(graphs):
         staged = str(ID[f"graph/staging/{push_id}/{n}"])
         start = time.perf_counter()
         response = store.put(staged, triples)

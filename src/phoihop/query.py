@@ -43,6 +43,7 @@ from .sparql import (
     star_order,
 )
 from .store import PREFIX_MAP, expand_inputs, to_ox_term, to_rdflib_term
+from .table import terminal_width
 
 log = logging.getLogger("phoihop.query")
 
@@ -310,23 +311,27 @@ class Phoihop:
         start = time.perf_counter()
         results = self._run(text, source, timeout, lambda answer: answer.results(self.max_rows))
         results.seconds = time.perf_counter() - start
-        log.info("%s: %d rows in %.3f s (%s)", source, len(results), results.seconds, self.backend.name)
+        log.info("%s: %s in %.3f s (%s)", source, counted(len(results), results.is_graph), results.seconds,
+                 self.backend.name)
         return results
 
     def write(self, text: str, fmt: str | None, out: IO[str], source: str = "<query>",
-              timeout: float | None = None) -> int:
+              timeout: float | None = None, width: int | None = None) -> int:
         """Run SPARQL text and write its answer to `out` as the rows come; returns the number of rows.
 
         With `max_rows`, up to that many rows are read before the first is written, so a larger answer is
-        refused with nothing written."""
+        refused with nothing written. A table fits `width` columns."""
         start = time.perf_counter()
+        graph = [False]
 
         def write_answer(answer: Answer) -> int:
+            graph[0] = answer.is_graph
             if self.max_rows is not None:
                 answer = answer.results(self.max_rows).answer()
-            return write(answer, fmt or ("turtle" if answer.is_graph else "table"), out)
+            return write(answer, fmt or ("turtle" if answer.is_graph else "table"), out, width)
         count = self._run(text, source, timeout, write_answer)
-        log.info("%s: %d rows in %.3f s (%s)", source, count, time.perf_counter() - start, self.backend.name)
+        log.info("%s: %s in %.3f s (%s)", source, counted(count, graph[0]), time.perf_counter() - start,
+                 self.backend.name)
         return count
 
     def _run(self, text: str, source: str, timeout: float | None, consume: Callable[[Answer], T]) -> T:
@@ -382,8 +387,11 @@ def describe_queries(folder: Path | None = None) -> str:
 def run_command(target: str | None, *, stdin_text: str | None = None, params: Iterable[str] = (),
                 fmt: str | None = None, list_only: bool = False, endpoint: str | None = None,
                 engine: str = "oxigraph", graphs: Sequence[Path] = (), timeout: float | None = None,
-                max_rows: int | None = None, out: str | Path = "-") -> int:
-    """`phoihop query`: list the library, or run one query and stream its results; returns the row count."""
+                max_rows: int | None = None, out: str | Path = "-", lang: str = "vi") -> int:
+    """`phoihop query`: list the library, or run one query and stream its results; returns the row count.
+
+    `lang` fills the query's `lang` parameter (labels, actions, topics) unless -p lang=… is given; a table
+    written to the terminal fits its width."""
     if list_only:
         with atomic_write(out) as handle:
             handle.write(describe_queries())
@@ -395,11 +403,16 @@ def run_command(target: str | None, *, stdin_text: str | None = None, params: It
     bound = parse_params(params)
     inputs = [] if endpoint else expand_inputs(graphs) or built_graph_files()
     graph = open_graph(inputs, engine=engine, endpoint=endpoint, timeout=timeout, max_rows=max_rows)
-    if target == "-":
-        query = parse_header(stdin_text or "", "<stdin>")
-        text = bind(query, bound)
-    else:
-        query, text = graph.prepare(target, bound)
+    query = parse_header(stdin_text or "", "<stdin>") if target == "-" else find_query(target, graph.folder)
+    if "lang" in {p.name for p in query.parameters}:
+        bound.setdefault("lang", lang)
+    text = bind(query, bound)
     check_not_input(out, [*inputs, *([query.path] if query.path else [])])
+    width = terminal_width() if str(out) == "-" else None
     with atomic_write(out) as handle:
-        return graph.write(text, fmt, handle, query.name, timeout)
+        return graph.write(text, fmt, handle, query.name, timeout, width)
+
+
+def counted(count: int, graph: bool) -> str:
+    """'1 row', '12 rows', '227 triples': what a log line says was read."""
+    return f"{count} {'triple' if graph else 'row'}{'' if count == 1 else 's'}"

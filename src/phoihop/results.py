@@ -18,7 +18,6 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from itertools import islice
 from typing import IO, Any
 from xml.etree import ElementTree as ET
 
@@ -26,6 +25,8 @@ import pyoxigraph as ox
 
 from .errors import UsageError
 from .store import PREFIX_MAP
+from .table import table_lines
+from .turtle import serialize as readable_turtle
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -174,12 +175,20 @@ def check_format(answer: Answer | Results, fmt: str) -> None:
         raise UsageError(f"a {answer.form.upper()} query gives a table: use --format {', '.join(RESULT_FORMATS)}")
 
 
-def write(answer: Answer, fmt: str, out: IO[str]) -> int:
-    """Write the answer to `out` in `fmt` row by row, as the rows come; returns the number of rows."""
+def write(answer: Answer, fmt: str, out: IO[str], width: int | None = None) -> int:
+    """Write the answer to `out` in `fmt` row by row, as the rows come; returns the number of rows.
+
+    Two formats hold the answer first: readable Turtle (grouped by subject, sorted) and a table's first
+    rows (to measure its columns, at most `width` wide)."""
     check_format(answer, fmt)
     counted = _Counter(answer.rows)
     answer = Answer(answer.form, answer.variables, counted)
-    if fmt in GRAPH_FORMATS:
+    if fmt == "turtle":
+        out.write(readable_turtle([ox.Triple(*row) for row in answer.rows]))
+    elif fmt == "table":
+        for chunk in table_chunks(answer, width):
+            out.write(chunk)
+    elif fmt in GRAPH_FORMATS:
         sink = _TextSink(out)
         ox.serialize((ox.Triple(*row) for row in answer.rows), sink, format=_OX_GRAPH_FORMATS[fmt],
                      prefixes=PREFIX_MAP if fmt != "ntriples" else None)
@@ -306,50 +315,10 @@ def tsv_chunks(answer: Answer) -> Iterator[str]:
         yield "\t".join("" if t is None else str(t) for t in row) + "\n"
 
 
-def compact(iri: str) -> str:
-    """`id:actor/ha-noi/...` for an IRI under a phoihop prefix, else the IRI."""
-    best = max((ns for ns in PREFIX_MAP.values() if iri.startswith(ns)), key=len, default=None)
-    if best is None:
-        return iri
-    prefix = next(p for p, ns in PREFIX_MAP.items() if ns == best)
-    return f"{prefix}:{iri[len(best):]}"
-
-
-def _display(term, width: int) -> str:
-    if term is None:
-        text = ""
-    elif isinstance(term, ox.NamedNode):
-        text = compact(term.value)
-    elif isinstance(term, ox.BlankNode):
-        text = f"_:{term.value}"
-    else:
-        text = term.value.replace("\n", " ")
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
-TABLE_SAMPLE = 1000  # rows read before the column widths are fixed; later rows stream under them
-
-
-def table_chunks(answer: Answer, width: int = 60) -> Iterator[str]:
-    """An aligned plain-text table for reading in a terminal (IRIs shortened with the phoihop prefixes).
-
-    The widths come from the first TABLE_SAMPLE rows, so a long answer streams; a wider cell further down
-    pushes its line out of alignment rather than holding every row in memory."""
-    rows = iter(answer.rows)
-    sample = [[_display(t, width) for t in row] for row in islice(rows, TABLE_SAMPLE)]
-    widths = [max([len(v)] + [len(r[i]) for r in sample]) for i, v in enumerate(answer.variables)]
-
-    def line(cells: list[str]) -> str:
-        return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip() + "\n"
-
-    yield line(answer.variables) + "  ".join("-" * w for w in widths) + "\n"
-    count = len(sample)
-    for cells in sample:
-        yield line(cells)
-    for row in rows:
-        count += 1
-        yield line([_display(t, width) for t in row])
-    yield f"({count} row{'s' if count != 1 else ''})\n"
+def table_chunks(answer: Answer, width: int | None = None) -> Iterator[str]:
+    """An aligned plain-text table for reading in a terminal: fits `width` columns, shows names where the
+    query returns them beside IRIs, shortens IRIs in the middle (phoihop.table); streams after a sample."""
+    return table_lines(answer.variables, answer.rows, width, graph=answer.is_graph)
 
 
 _WRITERS = {"json": json_chunks, "xml": xml_chunks, "csv": csv_chunks, "tsv": tsv_chunks, "table": table_chunks}

@@ -32,9 +32,9 @@ import pyoxigraph as ox
 
 from .atomic import atomic_write
 from .errors import InputError, UsageError
-from .export import inline_script, script_json
 from .namespaces import GRAPH_INFERRED, GRAPH_ONTOLOGY, RDF
 from .normalize import read_text_file
+from .page import inline_script, script_json
 from .resources import ontology_files, queries_dir
 from .store import expand_inputs, load_files
 

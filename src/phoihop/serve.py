@@ -29,6 +29,7 @@ import pyoxigraph as ox
 from .atomic import output_errors, process_alive
 from .errors import InputError, UsageError
 from .query import list_queries
+from .query_page import page_html
 from .release import built_graph_files
 from .results import GRAPH_FORMATS, MEDIA_TYPES, ResultTooLarge, answer_from_ox
 from .sandbox import forbid_network
@@ -37,7 +38,6 @@ from .store import expand_inputs, load_files
 
 log = logging.getLogger("phoihop.serve")
 
-PAGE = Path(__file__).with_name("serve_page.html")
 RESULT_CHOICES = ["json", "xml", "csv", "tsv"]  # SPARQL result formats, preferred first (for */*)
 GRAPH_CHOICES = list(GRAPH_FORMATS)
 EXTRA_MEDIA = {"application/json": "json", "application/xml": "xml", "text/xml": "xml",
@@ -349,7 +349,7 @@ def create_app(store_path: str, limits: Limits = Limits(), owned: Path | None = 
         return Response(answer.body, status_code=answer.status, media_type=answer.content_type)
 
     async def page(request) -> Response:
-        return HTMLResponse(PAGE.read_text(encoding="utf-8"))
+        return HTMLResponse(page_html())  # phoihop.query_page: the SPARQL editor, built once
 
     async def queries(request) -> Response:
         return JSONResponse([{"name": q.name, "title": q.title, "question": q.question,
