@@ -60,6 +60,9 @@ _stores_start_virtuoso() {
   mkdir -p "$db"
   # A minimal configuration: loopback only, a fresh database (user dba, password dba), SPARQL at
   # /sparql and the Graph Store Protocol at /sparql-graph-crud-auth (Digest authentication).
+  # Buffers as Virtuoso advises for 2 GB (1.3 GiB) and query memory set: with the defaults (10,000 buffers)
+  # the server logged "Low query memory limit" during the store tests and then stopped answering, HTTP and
+  # SQL alike (openlink/virtuoso-opensource#190), so every later test waited out its timeout.
   cat >"$db/virtuoso.ini" <<EOF
 [Database]
 DatabaseFile = $db/virtuoso.db
@@ -73,8 +76,9 @@ TransactionFile = $db/virtuoso-temp.trx
 [Parameters]
 ServerPort = 127.0.0.1:$sql
 DisableUnixSocket = 1
-NumberOfBuffers = 10000
-MaxDirtyBuffers = 6000
+NumberOfBuffers = 170000
+MaxDirtyBuffers = 130000
+MaxQueryMem = 1G
 DirsAllowed = .
 [HTTPServer]
 ServerPort = 127.0.0.1:$http

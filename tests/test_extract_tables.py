@@ -121,3 +121,41 @@ def test_row(table: str, n: int, row: dict) -> None:
         assert not any(_matches(r, unwanted) for r in records), (row.get("why"), unwanted, records)
     if "count" in row:
         assert len(records) == row["count"], (row.get("why"), records)
+
+
+def test_law_editions_agree_with_the_curated_instruments() -> None:
+    """data/lexicon/law_editions.csv (what ingest picks a law's edition from) and data/instruments.ttl (the
+    curated editions) must not disagree on a number, a day of adoption or a day of entry into force."""
+    from rdflib import Graph
+
+    from phoihop.extract.lexicon import read_table
+    from phoihop.iris import law_iri
+    from phoihop.namespaces import ELI
+    from phoihop.resources import data_dir
+
+    curated = Graph().parse(data_dir() / "instruments.ttl", format="turtle")
+    checked = 0
+    for row in read_table("law_editions.csv"):
+        node = law_iri(row["name_vi"], row["year"])
+        if (node, None, None) not in curated:
+            continue
+        checked += 1
+        for column, prop in (("number", ELI.id_local), ("date", ELI.date_document),
+                             ("in_force_from", ELI.first_date_entry_in_force),
+                             ("in_force_until", ELI.date_no_longer_in_force)):
+            value = curated.value(node, prop)
+            if row[column] and value is not None:
+                assert str(value) == row[column], (node, column)
+    assert checked >= 10
+
+
+def test_a_cue_row_with_an_unquoted_comma_names_the_table(tmp_path: Path) -> None:
+    """Regression: 'status_request,kiến nghị,,các|những|,' lost its ',' word to an extra column, silently."""
+    from phoihop.errors import DataInvalid
+    from phoihop.extract.cues import Cues
+
+    table = tmp_path / "cues.csv"
+    table.write_text("kind,phrase,unless_next,unless_prev\nstatus_request,kiến nghị,,các|những|,\n", encoding="utf-8")
+    with pytest.raises(DataInvalid, match="more fields than the header") as err:
+        Cues.read(table)
+    assert str(table) in str(err.value)

@@ -31,6 +31,10 @@ NUMBERS = [
     ("163/CTr-UBND-LĐLĐ", "Hà Nội", "ha-noi-ubnd-ldld", "163-ctr"),
     ("249/TB-VPCP", None, "vpcp", "249-tb"),
     ("655/QĐ-TTg", None, "ttg", "655-qd"),
+    # a joint number whose type has a segment of its own: the type, not the first issuer, names the kind
+    ("01/QCPH/UBND-UBMTTQ", "Đắk Lắk", "dak-lak-ubnd-ubmttq", "01-qcph"),
+    ("19/2008/NQLT/CP-UBTUMTTQVN", None, "cp-ubtumttqvn", "19-2008-nqlt"),
+    ("02/CTrPH-LĐLĐ-BHXH-CT", "Quảng Ninh", "quang-ninh-ldld-bhxh-ct", "02-ctrph"),
 ]
 
 

@@ -8,7 +8,7 @@ import datetime as dt
 import unicodedata
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from phoihop.errors import InputError
@@ -32,6 +32,10 @@ NORMALISED = [
     ("**Đậm** và  hai   khoảng", "Đậm và hai khoảng"),
     ("dòng một\r\ndòng hai", "dòng một\ndòng hai"),
     ("Đắk Lắk, Krông Pắc, José", "Đắk Lắk, Krông Pắc, José"),
+    # an abbreviation glued to the word after it; codes of numbers stay as written
+    ("LĐLĐtỉnh và HĐNDhuyện", "LĐLĐ tỉnh và HĐND huyện"),
+    ("Tổng LĐLĐViệt Nam, TPHồ Chí Minh", "Tổng LĐLĐ Việt Nam, TP Hồ Chí Minh"),
+    ("08-QĐi/TW, 655/QĐ-TTg, 02/CTrPH-LĐLĐ, TPHCM", "08-QĐi/TW, 655/QĐ-TTg, 02/CTrPH-LĐLĐ, TPHCM"),
 ]
 
 
@@ -133,6 +137,7 @@ TEXT = st.text(alphabet=VIET + VIET.upper() + " \n\t-/.,:;()*#0123456789%\u00a0\
 
 @settings(max_examples=300, deadline=None)
 @given(TEXT)
+@example("aBUYm")  # a camel-case piece that is itself an abbreviation glued to a syllable
 def test_normalize_never_crashes_and_is_idempotent(text: str) -> None:
     once = normalize(text)
     assert normalize(once) == once

@@ -89,6 +89,30 @@ def test_declared_defaults_are_the_values_in_the_query(query, oxigraph) -> None:
     assert comparable(plain) == comparable(bound)
 
 
+def _optional_groups(text: str) -> list[str]:
+    """The text of every `OPTIONAL { ... }` group (nested ones too), comments dropped."""
+    text = re.sub(r"#[^\n]*", "", text)
+    groups = []
+    for match in re.finditer(r"OPTIONAL\s*\{", text):
+        depth, i = 1, match.end()
+        while depth:
+            depth += {"{": 1, "}": -1}.get(text[i], 0)
+            i += 1
+        groups.append(text[match.end():i - 1])
+    return groups
+
+
+@pytest.mark.parametrize("query", [q for q in QUERIES if q.parameters], ids=lambda q: q.name)
+def test_a_parameter_filtered_inside_an_optional_is_bound_there(query) -> None:
+    """Regression (CI on Virtuoso 7.2): a FILTER inside an OPTIONAL does not see a variable bound outside it
+    there, so `OPTIONAL { ?x skos:prefLabel ?l FILTER (LANG(?l) = ?lang) }` lost every label. A parameter a
+    group's FILTER reads is repeated as a VALUES inside that group (bind() fills every VALUES of it)."""
+    for name in (p.name for p in query.parameters):
+        for group in _optional_groups(query.text):
+            if re.search(rf"FILTER[^{{}}]*\?{name}\b", group):
+                assert re.search(rf"VALUES\s*\?{name}\b", group), f"{query.name}: OPTIONAL {{{group}}}"
+
+
 @pytest.mark.parametrize("query", NAMED, ids=lambda q: q.name)
 def test_every_named_query_answers_on_the_fixture(query, oxigraph) -> None:
     results = oxigraph.query(query.name)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from phoihop.errors import QueryTimeout
 from phoihop.push import push
 from phoihop.query import EndpointBackend, Phoihop, list_queries, open_graph
 from phoihop.results import same_answer
@@ -37,6 +38,8 @@ KNOWN_BUGS = {
     ("virtuoso", "commitments-by-frequency"): "Virtuoso 7.2 keeps xsd:duration values as a count of months "
                                               '(P1Y comes back as "12"^^xsd:duration)',
     ("virtuoso", "commitments-in-force-on"): "the same: a cycle's length is read from its ph:periodDuration",
+    ("virtuoso", "actors-in-area"): "Virtuoso 7.2 counts one commitment for some actors that have none (on the "
+                                    "built graph; portable rewrites of the count gave the same)",
 }
 
 
@@ -54,12 +57,25 @@ class Store:
         self.store_url = base.rstrip("/") + store_path
         user, _, password = (os.environ.get(auth_variable, "") if auth_variable else "").partition(":")
         self.credentials = {"user": user, "password": password} if user else {}
+        self.stopped = ""  # the query after which the store stopped answering, if it did
+
+    def answer(self, graph: Phoihop, name: str):
+        """The named query's answer; once the store has stopped answering, later tests fail at once instead
+        of each waiting out the timeout (a hung Virtuoso once cost CI an hour)."""
+        if self.stopped:
+            pytest.fail(f"{self.name} stopped answering at {self.stopped}; not asked again")
+        try:
+            return graph.query(name)
+        except QueryTimeout:
+            self.stopped = name
+            raise
 
     def push(self, paths, graph: str | None = None) -> list[str]:
         return [p.graph for p in push(self.store_url, paths, graph=graph, **self.credentials)]
 
     def graph(self, default_graphs: list[str]) -> Phoihop:
-        return Phoihop(EndpointBackend(self.query_url, timeout=120, default_graphs=default_graphs))
+        timeout = float(os.environ.get("PHOIHOP_STORE_TIMEOUT", "120"))
+        return Phoihop(EndpointBackend(self.query_url, timeout=timeout, default_graphs=default_graphs))
 
 
 @pytest.fixture(scope="module", params=sorted(STORES))
@@ -92,14 +108,14 @@ def on_built(store) -> tuple[Phoihop, Phoihop]:
 def test_store_answers_like_the_embedded_store_on_the_fixture(query, store, on_fixture, request) -> None:
     expect_known_bug(request, store, query)
     remote, embedded = on_fixture
-    assert same_answer(remote.query(query.name), embedded.query(query.name), query.ordered)
+    assert same_answer(store.answer(remote, query.name), embedded.query(query.name), query.ordered)
 
 
 @pytest.mark.parametrize("query", QUERIES, ids=lambda q: q.name)
 def test_store_answers_like_the_embedded_store_on_the_built_graph(query, store, on_built, request) -> None:
     expect_known_bug(request, store, query)
     remote, embedded = on_built
-    assert same_answer(remote.query(query.name), embedded.query(query.name), query.ordered)
+    assert same_answer(store.answer(remote, query.name), embedded.query(query.name), query.ordered)
 
 
 def test_the_pushed_fixture_is_complete(store, on_fixture) -> None:

@@ -41,6 +41,7 @@ def number_slug(number: str) -> str:
     """The number part of an instrument IRI, keeping the year when the number itself carries it.
 
     '37-CT/TW' -> '37-ct'; '149/2018/NĐ-CP' -> '149-2018-nd'; '163/CTr-UBND-LĐLĐ' -> '163-ctr';
+    '01/QCPH/UBND-UBMTTQ' -> '01-qcph' (a type with a segment of its own, not the first issuer);
     '202/2025/QH15' -> '202-2025' (laws and resolutions of the National Assembly share one series per
     year, so the number and year identify them without a type). The year written in a number is part of
     its identity and always known with it; a year taken from a date is not used, so that the IRI does not
@@ -52,8 +53,8 @@ def number_slug(number: str) -> str:
         return slug(f"{num}-{kind}")
     parts = [p.strip() for p in number.split("/")]
     year = parts[1] if len(parts) > 2 and _YEAR.fullmatch(parts[1]) else ""
-    tail = parts[-1]
-    kind = tail.split("-")[0] if "-" in tail or not year else ""
+    segments = parts[2 if year else 1:]
+    kind = segments[0].split("-")[0] if segments and ("-" in segments[0] or len(segments) > 1 or not year) else ""
     return slug("-".join(p for p in (parts[0], year, kind) if p))
 
 

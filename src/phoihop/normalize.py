@@ -328,16 +328,32 @@ def _split_two(word: str) -> str:
     return word
 
 
+def _split_abbreviation(word: str) -> str | None:
+    """'LĐLĐtỉnh' -> 'LĐLĐ tỉnh', 'UBNDViệt' -> 'UBND Việt': an abbreviation of two or more capitals glued to
+    the syllable after it; None when the word is no such pair ('QĐi', 'CTrPH', 'TTg' are codes and stay)."""
+    n = len(word) - len(word.lstrip("".join(c for c in word if c.isupper())))
+    head, rest = word[:n], word[n:]
+    if n < 2 or not rest or not rest.islower():
+        return None
+    if n >= 3 and is_syllable(head[-1] + rest):  # 'LĐLĐViệt': the last capital opens the next word
+        return f"{head[:-1]} {head[-1]}{rest}"
+    return f"{head} {rest}" if len(rest) >= 2 and is_syllable(rest) else None
+
+
 @lru_cache(maxsize=65536)
 def _split_glued(word: str) -> str | None:
-    """Undo lost line-wrap spaces: 'TổngLiên' -> 'Tổng Liên', 'địnhsố' -> 'định số'; None if unchanged.
+    """Undo lost line-wrap spaces: 'TổngLiên' -> 'Tổng Liên', 'địnhsố' -> 'định số', 'LĐLĐtỉnh' -> 'LĐLĐ
+    tỉnh'; None if unchanged.
 
     Camel-case joins split only when every piece is a Vietnamese syllable (so 'VinFuture' stays).
     """
+    abbreviation = _split_abbreviation(word)
+    if abbreviation is not None:
+        return abbreviation
     pieces = _CAMEL.split(word)
     if len(pieces) > 1 and not all(is_syllable(p) for p in pieces):
         pieces = [word]
-    new = " ".join(_split_two(p) for p in pieces)
+    new = " ".join(_split_abbreviation(p) or _split_two(p) for p in pieces)  # 'aBUYm': a piece may be one too
     return None if new == word else new
 
 

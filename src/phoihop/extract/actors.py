@@ -51,7 +51,8 @@ def _named_before(c: Ctx, kind: ActorKind, place: Place) -> Actor | None:
 def _labels(c: Ctx, kind: ActorKind, place: Place) -> tuple[str, str]:
     g = c.lex.grammar
     if place.unknown is not None:
-        return g.label("unknown_place_vi", kind=kind.name_vi), g.label("unknown_place_en", kind=kind.name_en)
+        return (g.label("unknown_place_vi", kind=kind.name_vi, stem=place.unknown),  # one per document: two
+                g.label("unknown_place_en", kind=kind.name_en, stem=place.unknown))  # texts' need not be one body
     if place.is_nation:
         return kind.name_vi, kind.name_en
     if place.all_districts:
@@ -118,6 +119,8 @@ def _institution_length(c: Ctx, i: int, head_n: int) -> int:
             break
         if tok.low not in conj and (lex.stop_trie.match(toks, k) or lex.actor_trie.match(toks, k) and k > j):
             break
+        if k > j and tok.text[:1].islower() and (tok.low in lex.area_types or lex.cues.at("province_word", toks, k)):
+            break  # 'Trung tâm Dịch vụ việc làm tỉnh': the area after the name, read by place_at
         k += 1
     while k > j and toks[k - 1].low in conj:
         k -= 1
@@ -156,13 +159,36 @@ def _sub_mention(c: Ctx, i: int, sub: SubBody, parent: Mention) -> Mention:
 
 
 def _institution_mention(c: Ctx, i: int, n: int, kind: Institution) -> Mention:
+    """'Trung tâm Dịch vụ việc làm tỉnh': a named institution, in the area written after its name, else the
+    document's (a ministry's department, 'Cục …', the nation's); labelled with its area unless the name has it."""
     name = c.doc.span_text(i, i + n)
-    place = c.f.main_place or Place(c.lex.gazetteer.nation)
+    used, spec = place_at(c, i + n)
+    nation = Place(c.lex.gazetteer.nation)
+    if isinstance(spec, Place):
+        place = spec
+    elif spec == MAIN and c.f.main_place is not None:
+        place = c.f.main_place
+    else:
+        used, place = 0, nation if kind.scope == "national" else (c.f.main_place or nation)
     actor = c.f.actors.get(actor_iri(name, *place.path))
     if actor is None:
-        actor = Actor(actor_iri(name, *place.path), name, name, kind.cls, place=place, confidence=0.6)
+        area = place.label_vi()
+        label = name if place.is_nation or not area or (place.province and place.province.name_vi in name) \
+            else f"{name} {area}"
+        actor = Actor(actor_iri(name, *place.path), label, name, kind.cls, place=place, confidence=0.6)
         c.f.actors[actor.iri] = actor
-    return Mention(actor, i, i + n, c.doc.tokens[i].start, c.doc.tokens[i + n - 1].end)
+    last = i + n + used
+    return Mention(actor, i, last, c.doc.tokens[i].start, c.doc.tokens[last - 1].end)
+
+
+def _local_instead(c: Ctx, i: int, n: int) -> tuple[int, ActorKind] | None:
+    """A shorter name at token i that is a local body's ('Mặt trận Tổ quốc' inside 'Mặt trận Tổ quốc Việt
+    Nam'), for a national name that a province or district follows."""
+    for m, key in sorted(c.lex.actor_trie.matches(c.doc.tokens, i), key=lambda h: -h[0]):
+        kind = c.lex.kinds[str(key)]
+        if m < n and kind.scope != "national":
+            return m, kind
+    return None
 
 
 def _qualifiers(c: Ctx, j: int) -> int:
@@ -207,15 +233,21 @@ def _full_mention(c: Ctx, i: int) -> Mention | None:
         j += 1
     else:
         used, spec = place_at(c, j)
+        local = _local_instead(c, i, n) if kind.scope == "national" and (spec == MAIN or (
+            isinstance(spec, Place) and not spec.is_nation)) else None
+        if local is not None:  # 'Mặt trận Tổ quốc Việt Nam tỉnh Đắk Lắk': the province's, not the nation's
+            n, kind = local
+            j = _qualifiers(c, i + n)
+            used, spec = place_at(c, j)
     if kind.scope == "local" and isinstance(spec, Place) and spec.is_nation:
         more, further = place_at(c, j + used)  # "Ủy ban MTTQ Việt Nam tỉnh Đắk Lắk": "Việt Nam" is in the name
         if further is not None:
             used, spec = used + more, further
-    explicit = isinstance(spec, Place)
+    explicit = spec is not None  # an area written after the name, a bare 'tỉnh' too
     if kind.strict and not (explicit or spec == MAIN) and not c.lex.cues.ends_at("agency_before", toks, i):
         return None
-    if kind.strict and not c.doc.is_cap(i):
-        return None
+    if kind.strict and not c.doc.is_cap(i) and not c.doc.in_heading(i):
+        return None  # "bảo hiểm xã hội" in running text is the insurance, not the agency
     if spec == MAIN or spec is None:
         place = c.f.main_place if kind.scope != "national" else None
         if place is None and kind.scope == "local":
@@ -236,6 +268,8 @@ def run(c: Ctx) -> None:
     i = 0
     prev: Mention | None = None
     end_tok = c.doc.tok_index(c.doc.page_end)
+    for m in c.lex.grammar.byline.finditer(c.doc.text, 0, c.doc.page_end):  # '(Báo Hà Tĩnh) -': the publisher
+        c.f.cited_tokens.update(range(c.doc.tok_index(m.start(1)), c.doc.tok_index(m.end(1))))
     while i < end_tok:
         m = actor_at(c, i)
         if m is None:
@@ -243,8 +277,9 @@ def run(c: Ctx) -> None:
             continue
         _share_area(c, prev, m)
         record(c, m)
-        if c.lex.cues.ends_at("builds", c.doc.tokens, m.first):  # "xây dựng Đảng": the thing built, not a body acting
-            c.f.cited_tokens.update(range(m.first, m.last))
+        if any(c.lex.cues.ends_at(kind, c.doc.tokens, m.first) for kind in ("builds", "policy_of")):
+            c.f.cited_tokens.update(range(m.first, m.last))  # "xây dựng Đảng", "chính sách, pháp luật của Nhà
+            # nước": the thing built, the body whose policy it is, not a body acting
         prev = m
         i = _enumeration(c, m.last, m) or m.last
 

@@ -47,8 +47,8 @@ def run(c: Ctx) -> None:
                 ins.title = c.doc.text[span[0]:span[1]]
                 f.subjects.append(span)
     named = {m.actor.iri for m in f.mentions}
-    for key, ins in f.instruments.items():  # a law's legislature is its issuer when the text names it or its code
-        if key.startswith("law:") and not ins.number and all(a.iri not in named for a in ins.issuers):
+    for key, ins in f.instruments.items():  # every law is the legislature's: it is said only where the text names
+        if key.startswith("law:") and all(a.iri not in named for a in ins.issuers):  # it, not from QH14 in a number
             ins.issuers = []
     for ins in f.instruments.values():
         if ins.number and not ins.iri_issuer:
@@ -108,10 +108,12 @@ def _known_details(c: Ctx, ins: Instrument) -> None:
     date or year agrees: Party numbers restart every term (20-NQ/TW is of 2008 and of 2017), so a bare
     number names no edition."""
     year = ins.date.year if ins.date else ins.year
-    known = next((k for k in c.lex.known.get((ins.number or "").upper(), ())
-                  if year == k.date.year and ins.date in (None, k.date)), None)
+    rows = sorted(c.lex.known.get((ins.number or "").upper(), ()), key=lambda k: k.date)
+    known = next((k for k in rows if year == k.date.year and ins.date in (None, k.date)), None)
     if known is None:
         return
+    if known is not rows[0]:  # a number the table knows in several terms: the first keeps the plain IRI,
+        ins.edition = known.date.year  # a later one takes its year (iris.instrument_iri), whatever the order
     ins.date = ins.date or known.date
     ins.title = ins.title or known.subject_vi
     if not ins.issuers and known.issuer in c.lex.kinds:

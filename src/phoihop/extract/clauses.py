@@ -12,11 +12,13 @@ from dataclasses import dataclass, field
 from rdflib import URIRef
 
 from .document import Ctx
+from .fields import field_at, header_columns, row_fields, row_label
 from .own import preamble_end
 from .persons import line_parts
 
 CAPTION_MAX = 160  # a line without final punctuation shorter than this is a caption or headline
 SECTION_HEAD_MAX = 120  # a roman-numbered line longer than this is text, not a section heading
+ARTICLE_TITLE_MAX = 80  # an article's title ('Điều 3. Trách nhiệm của …') is read from its first characters
 SENTENCE_ENDS = (".", ";", ":", "!", "?", "…", "..")
 NAME_TOKENS = 20  # longest body name, in tokens
 
@@ -30,6 +32,8 @@ class Unit:
     section_actor: list[URIRef] = field(default_factory=list)
     head: tuple[int, int] | None = None  # first clause of the sentence, whose subject later clauses share
     fallback: bool = False  # a purpose ("Mục đích", "nhằm …"): a task only when the text states no other
+    fields: dict[str, tuple[int, int]] = field(default_factory=dict)  # labelled fields or table cells (fields.py)
+    requested: bool = False  # its item asks its body ('4. Đề nghị Liên đoàn Lao động tỉnh'): a request
 
 
 @dataclass
@@ -39,9 +43,15 @@ class _Walk:
     roman: str = ""
     path: list[str] = field(default_factory=list)
     skip: bool = False
+    drop: bool = False  # a section that holds no tasks at all ('Phạm vi điều chỉnh', 'Hiệu lực thi hành')
     section_actor: list[URIRef] = field(default_factory=list)
+    heading_actor: list[URIRef] = field(default_factory=list)  # 'Điều 3. Trách nhiệm của X': every item's X
+    item_names_actor: bool = False  # the current item only names its section's body ('1. Trách nhiệm của X')
+    requested: bool = False  # the current item asks its body ('4. Đề nghị Liên đoàn Lao động tỉnh')
     bullet: int = 0
     after_colon: bool = False
+    table: list[str | None] | None = None  # the field kinds of the columns of the task table being read
+    opened: bool = False  # a section or article heading was just read: its first paragraph is a unit of its own
 
 
 def units(c: Ctx) -> list[Unit]:
@@ -59,36 +69,73 @@ def units(c: Ctx) -> list[Unit]:
         line = doc.text[s:e]
         item = doc.items[idx]
         kind, label, body = (item.kind, item.label, item.body) if item else (None, "", s)
-        if _section(c, w, idx, kind, label, line, body - s):
+        if _section(c, w, idx, kind, label, line, body - s) or w.drop:
             continue
         if s < start or (f.own is not None and idx in doc.headings):
+            continue
+        if _structured(c, w, out, s, e):
             continue
         clause = _clause(c, w, kind, label, body, e)
         listed = kind is not None or w.after_colon
         w.after_colon = line.rstrip().endswith(":") and len(line) < 200
-        if kind in ("num", "dashnum") and w.section_actor and len(line) < 90:
+        if kind in ("num", "dashnum") and w.item_names_actor and len(line) < SECTION_HEAD_MAX:
+            w.opened = True  # '2. Sở Xây dựng': the paragraph below is the item's task
             continue
         if agreement:
-            if kind is None and out and not _has_assignment(c, s, e):
-                out[-1].end = e  # a continuation paragraph of the item above
+            if kind is None and out and not w.opened and not _has_assignment(c, s, e):
+                out[-1].end = e  # a continuation paragraph of the item above (not the first under a new heading)
                 continue
-            if kind is None:
+            named = w.opened and w.item_names_actor  # the first paragraph under '2. Sở Xây dựng' is item 2
+            w.opened = False
+            if kind is None and not named:
                 paragraph = g.label("paragraph_clause", n=idx)
                 clause = (f"{w.roman} ({paragraph})" if w.path else w.roman) if w.roman else paragraph
-            out.append(Unit(body, e, clause, True, list(w.section_actor), fallback=w.skip))
+            out.append(Unit(body, e, clause, True, list(w.section_actor), fallback=w.skip, requested=w.requested))
             continue
         if len(line) < CAPTION_MAX and ((idx == 0 and len(doc.lines) > 1) or (
                 not listed and not line.rstrip().endswith(SENTENCE_ENDS))):
             continue  # headline or photo caption (a long first line is the body of a copy without headline)
+        told: tuple[int, int] | None = None  # the first clause of the sentence before, in this paragraph
         for a, b in doc.sentences(body, e, ".!?", g.no_sentence_end):
             parts = doc.sentences(a, b, ";", g.no_sentence_end)
             purpose = w.skip or (bool(parts) and _purpose(c, *parts[0], blocked))
             listing = bool(parts) and ":" in doc.text[parts[0][0]:parts[0][1]]  # "các nội dung: a; b; c"
+            again = told if told is not None and parts and _elaborates(c, parts[0][0]) else None
             for ca, cb in parts:
                 item = listing and (ca, cb) != parts[0]
+                head = again or (parts[0] if (ca, cb) != parts[0] else None)
                 out.append(Unit(ca, cb, clause if listed else None, listed or item, list(w.section_actor),
-                                head=parts[0] if (ca, cb) != parts[0] else None, fallback=purpose))
+                                head=head, fallback=purpose))
+            told = again or (parts[0] if parts else told)
     return out
+
+
+def _elaborates(c: Ctx, s: int) -> bool:
+    """A sentence opening with 'Đó là', 'Cụ thể là' spells out the one before: its subject is that one's."""
+    return bool(c.lex.cues.length("elaboration", c.doc.tokens, c.doc.tok_index(s)))
+
+
+def _structured(c: Ctx, w: _Walk, out: list[Unit], s: int, e: int) -> bool:
+    """A task table's header or row, or a labelled field of the item above ('- Đơn vị chủ trì: …'); True when
+    the line [s, e) was one of them and is read."""
+    columns = header_columns(c, s, e)
+    if columns:
+        w.table = columns
+        return True
+    if w.table:
+        cells = row_fields(c, s, e, w.table)
+        if cells is not None:
+            clause = ".".join(p for p in (w.roman, row_label(c, s, e)) if p) or None
+            out.append(Unit(s, e, clause, True, list(w.section_actor), fallback=w.skip, fields=cells))
+            return True
+        w.table = None
+    found = field_at(c, s, e)
+    if found is None or not out or out[-1].end > s:
+        return False
+    kind, value = found
+    out[-1].end = e
+    out[-1].fields[kind] = (value, e)
+    return True
 
 
 def _purpose(c: Ctx, s: int, e: int, blocked: set[int]) -> bool:
@@ -107,29 +154,39 @@ def _purpose(c: Ctx, s: int, e: int, blocked: set[int]) -> bool:
 
 def _section(c: Ctx, w: _Walk, idx: int, kind: str | None, label: str, line: str, body_at: int) -> bool:
     """A section heading ('II. NHIỆM VỤ', 'Điều 3.'): opens a section; True when the line holds nothing more."""
-    skip_words = c.lex.cues.words("skip_section")
+    cues = c.lex.cues
     if kind == "roman" and (idx in c.doc.headings or len(line) < SECTION_HEAD_MAX):
-        w.roman, w.path, w.bullet = label, [], 0
-        w.skip = any(word in line.lower() for word in skip_words)
-        w.section_actor = []
+        w.roman, w.path, w.bullet, w.requested = label, [], 0, False
+        w.skip, w.drop = cues.in_text("skip_section", line.lower()), cues.in_text("no_task_section", line.lower())
+        w.opened = True
+        start = c.doc.lines[idx][0]
+        w.section_actor = w.heading_actor = _section_actor(c, start, start + len(line))  # 'II. TRÁCH NHIỆM CỦA …'
         return True
     if kind == "article":
-        w.roman, w.path, w.bullet = c.lex.grammar.label("article_clause", n=label), [], 0
-        w.skip = any(word in line[:80].lower() for word in skip_words)
-        w.section_actor = []
-        return len(line) - body_at < 80
+        title = line[:ARTICLE_TITLE_MAX].lower()
+        w.roman, w.path, w.bullet, w.requested = c.lex.grammar.label("article_clause", n=label), [], 0, False
+        w.skip, w.drop = cues.in_text("skip_section", title), cues.in_text("no_task_section", title)
+        w.opened = True
+        start = c.doc.lines[idx][0]
+        w.section_actor = w.heading_actor = _section_actor(c, start, start + len(line))  # 'Điều 3. Trách nhiệm …'
+        return len(line) - body_at < ARTICLE_TITLE_MAX
     return False
 
 
 def _clause(c: Ctx, w: _Walk, kind: str | None, label: str, body: int, e: int) -> str | None:
     """The clause label of an item line ('II.2.a', 'III.1 (ý 2)'), advancing the walk's item path."""
+    if kind is not None and kind not in ("num", "dashnum"):
+        w.item_names_actor = False
     if kind == "multi":
         w.path, w.bullet = label.split("."), 0
     elif kind in ("num", "dashnum"):
         w.path, w.bullet = [label], 0
-        w.section_actor = _section_actor(c, body, e)
-    elif kind == "letter":
-        w.path, w.bullet = w.path[:1] + [label], 0
+        own, w.requested = _section_actor(c, body, e), False
+        if not own:
+            own, w.requested = _item_bodies(c, body, e)
+        w.section_actor, w.item_names_actor = own or list(w.heading_actor), bool(own)
+    elif kind == "letter":  # 'a)' under '1.' is 1.a; right under an article or section it replaces 'a)'
+        w.path, w.bullet = (w.path[:1] if w.path and w.path[0].isdigit() else []) + [label], 0
     elif kind == "bullet":
         w.bullet += 1
     parts = [p for p in (w.roman, *w.path) if p]
@@ -156,6 +213,25 @@ def _section_actor(c: Ctx, s: int, e: int) -> list[URIRef]:
         return []
     mention = c.f.mention_at.get(c.doc.tok_index(s + m.end()))
     return [mention.committer] if mention else []
+
+
+def _item_bodies(c: Ctx, s: int, e: int) -> tuple[list[URIRef], bool]:
+    """An item that only names bodies, maybe asked ('2. Sở Xây dựng', '4. Đề nghị Liên đoàn Lao động tỉnh',
+    '3. Sở Tài chính, Sở Kế hoạch và Đầu tư'): the tasks below are theirs; True when they are asked."""
+    doc, cues = c.doc, c.lex.cues
+    first, last = doc.tok_index(s), doc.tok_index(e)
+    asked = cues.length("status_request", doc.tokens, first) if first < last else 0
+    pos, bodies = first + asked, []
+    for m in c.f.mentions_in(first + asked, last):
+        if m.first < pos:
+            continue
+        if any(doc.tokens[k].low not in cues.words("and") for k in range(pos, m.first)):
+            return [], False
+        pos = m.last
+        bodies.append(m.committer)
+    if pos != last or not bodies:
+        return [], False
+    return list(dict.fromkeys(bodies)), bool(asked)
 
 
 def not_tasks(c: Ctx) -> set[int]:

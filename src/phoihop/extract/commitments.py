@@ -3,7 +3,7 @@
 Reads the units of clauses.py, `mentions` and `mention_at` (who is named), `cited_tokens` (who is only named in
 a citation or post), the instruments (the programme a task belongs to and what it carries out), `own` and
 `events` (a meeting held or an agreement signed is told, not a task).
-Writes `commitments`, and `implied` (a placeholder programme when a report's tasks have none named).
+Writes `commitments`, and `implied` (the source text itself as the instrument of tasks no named programme holds).
 Lead: "giao X", "X chủ trì", the subject opening the unit, the section's body ("Trách nhiệm của X"), the
 sentence's subject for later clauses, else the programme's parties. Partners: the other bodies named.
 """
@@ -24,7 +24,9 @@ READS = frozenset({"mentions", "mention_at", "cited_tokens", "instruments", "ins
                    "own_title", "actors", "date", "events", "subjects"})
 WRITES = frozenset({"commitments", "implied"})
 
-IMPLIED = "implied"  # key of the placeholder programme of a report's tasks
+IMPLIED = "implied"  # key of the instrument of a report's tasks that no named programme holds: the text itself
+REPORT_ISSUER = "van-ban-nguon"  # its IRI's issuer segment: id:instrument/van-ban-nguon/<source stem>
+REPORT_TITLE_CHARS = 160
 PROGRAMME_SUBJECT_CHARS = 30  # how far into a unit a programme's name reads as its subject
 SUBJECT_GAP = 3  # words between a subject and its verb ("đã", "sẽ cùng", "tiếp tục")
 ACTION_CHARS = 300  # a task's own words kept as its ph:action
@@ -47,26 +49,28 @@ def run(c: Ctx) -> None:
         sides = (ins.parties or (ins.issuers if ins.own else [])) if ins else []  # a joint plan: its issuers
         defaults = unit.section_actor or [a.acts_for or a.iri for a in sides] or _event_sides(c, unit.start) \
             or headline_subjects[:1]
-        inherited = None
-        if unit.head is not None:
-            head_roles = _roles(c, Unit(*unit.head, None, False), defaults)  # "hai bên …; …"
-            inherited = head_roles[0] if head_roles else None
-        roles = _roles(c, unit, defaults, inherited)
+        head_roles = _roles(c, Unit(*unit.head, None, False), defaults) if unit.head is not None else None
+        roles = _roles(c, unit, defaults, head_roles[0] if head_roles else None)  # "hai bên …; …"
+        if roles is not None and head_roles is not None and roles[0] == head_roles[0] and not roles[1]:
+            roles = (roles[0], head_roles[1])  # "Đó là phối hợp trong …": the partners of the sentence told
         if roles is None:
             continue
         low = doc.low[unit.start:unit.end]
         if not unit.listed and not cues.in_text("action", low):
             continue
         verbs = g.agreement_name.sub("", low)
-        if g.meeting_held.search(low) and not cues.in_text("coordinate", verbs):
-            continue  # a report of a meeting held: an event, not a commitment
+        if g.meeting_held.search(low) and not cues.in_text("coordinate", verbs) and not _plans(c):
+            continue  # a report of a meeting held: an event, not a commitment (a plan's meeting is a task)
         if not _has_task(c, unit, blocked, unit.listed):
             continue  # what a meeting report tells ('phát biểu', 'ký kết Chương trình …'), not a task
+        if cues.in_text("not_a_task", low.split(".", 1)[0]):
+            continue  # 'Chương trình có hiệu lực kể từ ngày ký', 'Chánh Văn phòng … chịu trách nhiệm thi hành'
+
         found.append((unit, programme, *roles))
     kept = [x for x in found if not x[0].fallback] or found  # aims count only when nothing else is a task
     seen_clauses: dict[str, int] = {}
     for unit, programme, leads, partners in kept:
-        programme = programme or _implied_programme(c, leads)
+        programme = programme or _implied_programme(c)
         f.commitments.append(_commitment(c, unit, programme, leads, partners, seen_clauses))
 
 
@@ -117,22 +121,28 @@ def _status(c: Ctx, unit: Unit) -> str:
     def said(kind: str) -> bool:
         return bool(cues.positions(kind, toks, first, last))
 
-    own = c.f.own
-    if said("status_request"):
+    if unit.requested or said("status_request"):
         return "request"
     if unit.fallback or said("status_orientation"):
         return "orientation"
-    if own is not None and own.doctype is not None and (own.doctype.is_agreement or own.doctype.cls == "Plan"):
+    if _plans(c):
         return "obligation"
     if said("status_result") and not said("status_future"):
         return "reported-result"
     return "obligation"
 
 
+def _plans(c: Ctx) -> bool:
+    """The text is an agreement or a plan of its own: what it says is to be done, not what was done."""
+    own = c.f.own
+    return own is not None and own.doctype is not None and (own.doctype.is_agreement or own.doctype.cls == "Plan")
+
+
 def _action(c: Ctx, unit: Unit) -> str:
     """The clause's own words, trimmed: no list marker or leading punctuation, no trailing stop, at most
     ACTION_CHARS characters (cut at a word, marked with '…')."""
-    text = " ".join(c.doc.text[unit.start:unit.end].split()).strip(" -–+•*;,.:")
+    start, end = unit.fields.get("field_content", (unit.start, unit.end))  # a table's or item's content field
+    text = " ".join(c.doc.text[start:end].split()).strip(" -–+•*;,.:")
     if len(text) > ACTION_CHARS:
         text = text[:ACTION_CHARS].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
     return text
@@ -169,6 +179,8 @@ def _agreements(c: Ctx) -> list[tuple[int, str]]:
 
 def _roles(c: Ctx, unit: Unit, defaults: list[URIRef],
            inherited: list[URIRef] | None = None) -> tuple[list[URIRef], list[URIRef]] | None:
+    if "field_lead" in unit.fields:
+        return _field_roles(c, unit, defaults)
     doc, f, cues = c.doc, c.f, c.lex.cues
     first, last = doc.tok_index(unit.start), doc.tok_index(unit.end)
     groups = mention_groups(c, first, last)
@@ -190,6 +202,20 @@ def _roles(c: Ctx, unit: Unit, defaults: list[URIRef],
     partners = [a for a in dict.fromkeys(mentioned) if a not in lead_set and
                 (f.actors[a].acts_for not in lead_set or f.actors[a].acts_for is None)]
     return leads, partners
+
+
+def _field_roles(c: Ctx, unit: Unit, defaults: list[URIRef]) -> tuple[list[URIRef], list[URIRef]] | None:
+    """Lead and partners as a task's own fields state them: the bodies named in its lead field (the parties
+    when it names none: 'Các bên luân phiên chủ trì') and those named in its partner field."""
+    def named(kind: str) -> list[Mention]:
+        if kind not in unit.fields:
+            return []
+        a, b = unit.fields[kind]
+        return [m for g in mention_groups(c, c.doc.tok_index(a), c.doc.tok_index(b)) for m in g]
+
+    leads = list(dict.fromkeys(m.committer for m in named("field_lead"))) or list(defaults)
+    partners = [m.actor.iri for m in named("field_partner") if m.committer not in leads]
+    return (leads, list(dict.fromkeys(partners))) if leads else None
 
 
 def _explicit_leads(c: Ctx, groups: list[list[Mention]], first: int, last: int, defaults: list[URIRef],
@@ -230,7 +256,8 @@ def _explicit_leads(c: Ctx, groups: list[list[Mention]], first: int, last: int, 
             return [m.committer for m in g]
     if groups and groups[0][0].first - first <= 4 and not any(
             t.brk for t in toks[first + 1:groups[0][0].first + 1]) and not any(
-            cues.positions(kind, toks, first, groups[0][0].first) for kind in ("lead", "joint", "request", "action")):
+            cues.positions(kind, toks, first, groups[0][0].first)
+            for kind in ("lead", "joint", "request", "action", "addressee")):  # 'báo cáo UBND …': told, not acting
         return [m.committer for m in groups[0]]
     return _subject_before_verb(c, groups, first, last)
 
@@ -286,19 +313,23 @@ def _programme_for(c: Ctx, pos: int, agreements: list[tuple[int, str]]) -> str |
     return own.key if own is not None else None
 
 
-def _implied_programme(c: Ctx, leads: list[URIRef]) -> str:
-    """The programme of tasks that no named instrument holds (a report of a body's plans): one per document,
-    since every commitment needs a programme."""
-    f, g = c.f, c.lex.grammar
+def _implied_programme(c: Ctx) -> str:
+    """The instrument of tasks that no named instrument holds: the source text itself (a news report stating
+    what bodies will do), an ph:OtherInstrument named by the text's title, dated by it, with a note saying so.
+    Every commitment needs a programme; this one claims nothing the text does not say."""
+    f, g, doc = c.f, c.lex.grammar, c.doc
     if f.implied is None:
-        stem = c.doc.stem
-        ins = Instrument(IMPLIED, "OtherInstrument", None, label_vi=g.label("tasks_vi", stem=stem),
-                         label_en=g.label("tasks_en", stem=stem), iri_issuer="tai-lieu",
-                         iri_local=slug(f"nhiem-vu-{stem}"), confidence=0.3,
-                         year=f.date.year if f.date else None)
-        dtype = c.lex.doctypes.get("KH")
-        if dtype and dtype.label_vi.lower() in c.doc.low[: c.doc.body_end]:
-            ins.doctype, ins.cls = dtype, dtype.cls
-        ins.issuers = [f.actors[a] for a in leads[:1] if a in f.actors]
+        head = next((line for n, line in enumerate(doc.lines[:3]) if n not in doc.headings
+                     and not g.place_date.search(doc.text[slice(*line)])
+                     and not g.dateline.search(doc.text[slice(*line)])), None)  # a headline, not a dateline
+        title = doc.meta.title or (" ".join(doc.text[slice(*head)].split()) if head else doc.stem)
+        if len(title) > REPORT_TITLE_CHARS:
+            title = title[:REPORT_TITLE_CHARS].rsplit(" ", 1)[0] + "…"
+        ins = Instrument(IMPLIED, "OtherInstrument", None, label_vi=g.label("report_vi", title=title),
+                         label_en=g.label("report_en", title=title), iri_issuer=REPORT_ISSUER,
+                         iri_local=slug(doc.stem), confidence=0.5, date=f.date,
+                         year=f.date.year if f.date else None, note="report_note")
+        if head is not None:
+            ins.spans.append((head[0], head[1], doc.text[slice(*head)]))
         f.implied = ins
     return IMPLIED

@@ -2,7 +2,9 @@
 
 A cue is matched token by token (so "giao" never matches inside "giao thông" unless the table says so), and a
 cue is cancelled when the word right after it is one of its `unless_next` words, compared as written ("giao
-ban" is a meeting, "giao Ban Tuyên giáo" an assignment). Kinds are documented at the top of the table; asking
+ban" is a meeting, "giao Ban Tuyên giáo" an assignment), or the word right before it one of its `unless_prev`
+words, in lower case ("các kiến nghị" is a noun, not a request; "," there means a comma before the cue: "nghiên
+cứu, đề xuất, kiến nghị xây dựng" lists tasks). Kinds are documented at the top of the table; asking
 for a kind the table lacks is a data error, so a typo in code or data fails loudly instead of matching nothing.
 """
 
@@ -24,6 +26,14 @@ class Cue:
     kind: str
     unless_next: frozenset[str]
     length: int  # in tokens
+    unless_prev: frozenset[str] = frozenset()
+
+
+def _cancelled_before(cue: Cue, tokens: Sequence[Token], i: int) -> bool:
+    """One of the cue's `unless_prev` words (or, for ',', a comma) stands right before token i."""
+    if not cue.unless_prev or i == 0:
+        return False
+    return tokens[i - 1].low in cue.unless_prev or ("," in cue.unless_prev and "," in tokens[i].gap)
 
 
 @dataclass
@@ -49,8 +59,12 @@ class Cues:
             kind, phrase = (row.get("kind") or "").strip(), (row.get("phrase") or "").strip()
             if not kind or not phrase:
                 raise DataInvalid(f"a row without kind or phrase: {row}", path=path)
+            if None in row:  # an unquoted comma in a list of words: the row would silently lose a column
+                raise DataInvalid(f"a row with more fields than the header (quote lists holding ','): {row}",
+                                  path=path)
             unless = frozenset(w.strip() for w in (row.get("unless_next") or "").split("|") if w.strip())
-            cue = Cue(phrase, kind, unless, len(words(phrase)))
+            before = frozenset(w.strip().lower() for w in (row.get("unless_prev") or "").split("|") if w.strip())
+            cue = Cue(phrase, kind, unless, len(words(phrase)), before)
             cues.tries.setdefault(kind, Trie()).add(phrase, cue)
             lists.setdefault(kind, []).append(phrase.lower())
         cues.phrases = {k: tuple(v) for k, v in lists.items()}
@@ -73,7 +87,7 @@ class Cues:
         for n, cue in self._trie(kind).matches(tokens, i):
             assert isinstance(cue, Cue)
             nxt = tokens[i + n].text if i + n < len(tokens) else ""
-            if nxt not in cue.unless_next:
+            if nxt not in cue.unless_next and not _cancelled_before(cue, tokens, i):
                 return cue
         return None
 

@@ -16,6 +16,7 @@ from .lexicon import Lexicon
 from .records import Findings, Metadata
 from .tokens import Token, tokenize
 
+QUOTED_MAX = 400  # characters a quotation or bracket may hold; one open longer is a stray mark
 HEADING_LETTERS = 6  # an upper-case line with fewer letters is a heading only beside one ("PHỐI" in a title)
 
 def lower_same_length(text: str) -> str:
@@ -99,17 +100,37 @@ class Document:
         return None
 
     def sentences(self, s: int, e: int, marks: str, no_end: re.Pattern) -> list[tuple[int, int]]:
-        """Sentences (or clauses, with marks=';') of [s, e) longer than 15 characters."""
+        """Sentences (or clauses, with marks=';') of [s, e) longer than 15 characters. A mark inside quotation
+        marks or brackets ends nothing: a slogan '“…; …”' or an aside '(…; …)' stays in its clause."""
         out = []
         start = s
+        depth, seen, opened = 0, s, s  # open quotes and brackets before `seen` (each char read once: linear)
         for m in re.finditer(f"(?<=[{marks}])\\s+(?=\\S)", self.text[s:e]):
             cut = s + m.start()
-            if no_end.search(self.text[max(s, cut - 4):cut]):
+            before = depth
+            depth = _depth(self.text, seen, cut, depth)
+            opened, seen = (seen if before == 0 and depth else opened), cut
+            if depth and cut - opened > QUOTED_MAX:
+                depth = 0  # a quote or bracket never closed is a stray mark, not a quotation
+            if no_end.search(self.text[max(s, cut - 4):cut]) or depth > 0:
                 continue
             out.append((start, cut))
             start = s + m.end()
         out.append((start, e))
         return [(a, b) for a, b in out if b - a > 15]
+
+
+def _depth(text: str, s: int, e: int, depth: int) -> int:
+    """Open quotations and brackets after reading text[s:e], from `depth` before it (never below zero; a
+    straight quote opens when none is open, else closes)."""
+    for ch in text[s:e]:
+        if ch in "“(":
+            depth += 1
+        elif ch in "”)":
+            depth = max(0, depth - 1)
+        elif ch == '"':
+            depth = depth + 1 if depth == 0 else depth - 1
+    return depth
 
 
 def _mark_headings(tokens: list[Token], spans: list[tuple[int, int]]) -> tuple[Token, ...]:

@@ -22,7 +22,8 @@ from .document import Ctx
 from .grammar import parse_date
 from .records import Event
 
-READS = frozenset({"mentions", "cited_tokens", "persons", "instrument_refs", "instruments", "coref", "date"})
+READS = frozenset({"mentions", "cited_tokens", "persons", "instrument_refs", "instruments", "coref", "date",
+                   "own"})
 WRITES = frozenset({"events"})
 MAX_NAME_TOKENS = 30
 CHAIR_WINDOW = 600  # characters after the sentence where its chairs may be named
@@ -43,13 +44,15 @@ def run(c: Ctx) -> None:
     doc, g = c.doc, c.lex.grammar
     seen: dict[str, Event] = {}
     headline: list[Event] = []
+    own = c.f.own  # a programme's or plan's own text plans its meetings: one it names without a day is no event
+    planned = own is not None and own.doctype is not None and (own.doctype.is_agreement or own.doctype.cls == "Plan")
     for idx, (s, e) in enumerate(doc.lines):
         if s >= doc.body_end:
             break
         for a, b in doc.sentences(s, e, ".!?", g.no_sentence_end):
             for trig in _triggers(c, a, b):
                 ev = _event(c, a, b, trig)
-                if ev is None or (trig.back and c.f.events):
+                if ev is None or (trig.back and c.f.events) or (planned and ev.date is None):
                     continue
                 key = f"{ev.kind}:{(ev.signs or ev.reviews or [slug(ev.label)])[0]}"
                 if key in seen:

@@ -6,7 +6,7 @@ passes use to make and cite instrument records (`instruments`, `instrument_refs`
 
 from __future__ import annotations
 
-from ..iris import is_party_number, issuer_suffix, lookup_issuer_code, slug
+from ..iris import is_party_number, issuer_suffix, lookup_issuer_code, number_slug, slug
 from .actors import mint
 from .document import Ctx
 from .grammar import Number
@@ -48,8 +48,7 @@ def number_instrument(c: Ctx, number: Number, dtype: DocType | None) -> Instrume
     if number.notation and dtype is None:
         dtype = c.lex.notations.get(number.notation.upper())
         cls = dtype.cls if dtype else cls
-    local = (slug(f"{number.num}-{number.notation}") if number.notation
-             else slug(f"{number.num}-{dtype.notation}") if dtype else slug(number.num))
+    local = number_slug(number.text)
     g = c.lex.grammar
     type_vi = dtype.label_vi if dtype else g.labels["document_vi"]
     type_en = dtype.label_en if dtype else g.labels["document_en"]

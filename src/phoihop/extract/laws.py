@@ -1,8 +1,9 @@
 """Pass `laws`: laws and codes cited by name ("Luật Công đoàn năm 2012", "Bộ luật Lao động số 45/2019/QH14").
 
-Reads the tokens, the law names of laws.csv and the numbers found so far (a law written with its number is one
-edition, not two records). Writes `instruments`, `instrument_refs`, `law_tokens` (a law's name holds no body:
-"Luật Tổ chức HĐND và UBND" mints no HĐND) and the Quốc hội as issuer into `actors`.
+Reads the tokens, the law names of laws.csv, the numbers found so far (a law written with its number is one
+edition, not two records) and the document's `date` (a law named without its year is the edition in force on
+that day, from law_editions.csv). Writes `instruments`, `instrument_refs`, `law_tokens` (a law's name holds no
+body: "Luật Tổ chức HĐND và UBND" mints no HĐND) and the Quốc hội as issuer into `actors`.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from .instruments import cite, merge_instrument
 from .lexicon import Law
 from .records import Instrument
 
-READS: frozenset[str] = frozenset()
+READS = frozenset({"date"})
 WRITES = frozenset({"instruments", "instrument_refs", "law_tokens", "pending_issuers", "actors", "districts"})
 
 LOWER_CASE_NAMES = ("HP",)  # "Hiến pháp" is named without a capital after its type word
@@ -27,6 +28,7 @@ LOWER_CASE_NAMES = ("HP",)  # "Hiến pháp" is named without a capital after it
 def run(c: Ctx) -> None:
     toks = c.doc.tokens
     end_tok = c.doc.tok_index(c.doc.page_end)
+    laws: dict[str, Law] = {}  # record key -> the law it cites
     i = 0
     while i < end_tok:
         law, n = _law_at(c, i, end_tok)
@@ -45,6 +47,7 @@ def run(c: Ctx) -> None:
         number, day, after = _law_number(c, toks[i + n - 1].end)
         year = year or (number.year if number else None) or (day.year if day else None)
         ins = _law_record(c, law, year)
+        laws[ins.key] = law
         if number is not None:
             ins.number, ins.date = ins.number or number.text, ins.date or day
             if "n:" + number.text.upper() in c.f.instruments:  # the number was also read on its own
@@ -54,6 +57,7 @@ def run(c: Ctx) -> None:
         c.f.law_tokens.update(range(i, i + n))
         i += n
     _merge_undated_laws(c)
+    _editions_in_force(c, laws)
 
 
 def _law_at(c: Ctx, i: int, end_tok: int) -> tuple[Law | None, int]:
@@ -104,14 +108,40 @@ def _law_record(c: Ctx, law: Law, year: int | None) -> Instrument:
     ins = c.f.instruments.get(key)
     if ins is None:
         dtype = c.lex.doctypes.get(law.kind)
+        issuer, local = law.iri_key.split("/", 1) if law.iri_key else (
+            c.lex.short_codes.get(law.issuer, law.issuer), slug(name))
         ins = Instrument(key, dtype.cls if dtype else ("OtherInstrument" if law.kind == "-" else "Law"), dtype,
-                         year=year, label_vi=c.lex.grammar.label("law_vi", name=name, year=year) if year else name,
-                         label_en=(f"{law.name_en} ({year})" if year else law.name_en) or name,
-                         iri_issuer=c.lex.short_codes.get(law.issuer, law.issuer), iri_local=slug(name),
+                         year=year, iri_issuer=issuer, iri_local=local, edition=year,
                          confidence=0.9 if law.name_en else 0.6)
+        _label(c, ins, law.name_en, name)
         ins.issuers = [mint(c, c.lex.kinds[law.issuer], None)] if law.issuer in c.lex.kinds else []
         c.f.instruments[key] = ins
     return ins
+
+
+def _label(c: Ctx, ins: Instrument, name_en: str, name: str) -> None:
+    year = ins.year
+    ins.label_vi = c.lex.grammar.label("law_vi", name=name, year=year) if year else name
+    ins.label_en = (f"{name_en} ({year})" if year else name_en) or name
+
+
+def _editions_in_force(c: Ctx, laws: dict[str, Law]) -> None:
+    """A law named without a year cites the edition in force on the document's date (law_editions.csv); when
+    the text also names that edition, the two records are one."""
+    if c.f.date is None:
+        return
+    for key in [k for k in c.f.instruments if k.startswith("law:") and k.endswith(":") and k in laws]:
+        law = laws[key]
+        year = c.lex.edition_in_force(law.name_vi, c.f.date)
+        if year is None:
+            continue
+        if f"{key}{year}" in c.f.instruments:
+            merge_instrument(c, key, f"{key}{year}", pending=True)
+            continue
+        ins = c.f.instruments[key]
+        ins.year, ins.edition, ins.note = year, year, "edition_note"
+        ins.confidence = min(ins.confidence, 0.7)
+        _label(c, ins, law.name_en, law.name_vi)
 
 
 def _merge_undated_laws(c: Ctx) -> None:

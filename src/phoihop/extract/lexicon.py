@@ -71,6 +71,7 @@ class Institution:
     head: str
     cls: str
     name_en: str
+    scope: str = "any"  # national: a ministry's department ('Cục', 'Vụ') is the nation's unless a place follows
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,17 @@ class Law:
     name_en: str
     kind: str  # notation of the doctype: HP, BL, L, HD; "-" for a document of no scheme type
     issuer: str = "quoc-hoi"  # actors.csv key of the body that adopts it
+    iri_key: str = ""  # "<issuer segment>/<key>" of its IRIs when not the issuer's code and the name's slug
+
+
+@dataclass(frozen=True)
+class LawEdition:
+    """A row of law_editions.csv: one edition of a law, code or charter and when it applied."""
+
+    name_vi: str
+    year: int
+    in_force_from: dt.date | None
+    in_force_until: dt.date | None
 
 
 @dataclass(frozen=True)
@@ -133,6 +145,10 @@ def read_table(name: str) -> list[dict[str, str]]:
 
 def _split(value: str | None) -> list[str]:
     return [v.strip() for v in (value or "").split("|") if v.strip()]
+
+
+def _day(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
 
 
 def _scheme(name: str) -> Graph:
@@ -219,7 +235,8 @@ class Lexicon:
             self.subbody_trie.add(row["prefix"], SubBody(row["prefix"], row["name_en"], row["kind"]))
         self.institution_trie = Trie()
         for row in read_table("institutions.csv"):
-            self.institution_trie.add(row["head"], Institution(row["head"], row["class"], row["name_en"]),
+            self.institution_trie.add(row["head"], Institution(row["head"], row["class"], row["name_en"],
+                                                               row.get("scope") or "any"),
                                       exact=True)
         self.stopwords = frozenset(row["word"] for row in read_table("stopwords.csv"))
         self.stop_trie = Trie()
@@ -231,9 +248,18 @@ class Lexicon:
         for row in read_table("laws.csv"):
             kind = row.get("type") or next((code for words, code in self.grammar.law_kinds.items()
                                             if row["name_vi"].startswith(words)), "L")
-            law = Law(row["name_vi"], row["name_en"], kind, row.get("issuer") or "quoc-hoi")
+            law = Law(row["name_vi"], row["name_en"], kind, row.get("issuer") or "quoc-hoi", row.get("iri") or "")
             for form in {row["name_vi"], *_split(row["forms"])}:
                 self.law_trie.add(form, law)
+        self.law_editions: dict[str, list[LawEdition]] = {}
+        for row in read_table("law_editions.csv"):
+            try:
+                edition = LawEdition(row["name_vi"], int(row["year"]), _day(row["in_force_from"]),
+                                     _day(row["in_force_until"]))
+            except (TypeError, ValueError) as err:
+                raise DataInvalid(f"bad row for {row.get('name_vi')!r}: {err}",
+                                  path=data_dir() / "lexicon" / "law_editions.csv") from None
+            self.law_editions.setdefault(edition.name_vi, []).append(edition)
         self.known: dict[str, list[KnownInstrument]] = {}
         self.known_trie = Trie()  # subjects, so that a quoted subject alone cites its instrument
         for row in read_table("known_instruments.csv"):
@@ -315,6 +341,18 @@ class Lexicon:
             for head in self.heads("national"):
                 if slug(f"{head} {name}") == code_row_actor:
                     return self.sector_kind(head, name, name_en)
+        return None
+
+    def edition_in_force(self, name_vi: str, day: dt.date) -> int | None:
+        """The edition year of a law in force on a day (law_editions.csv); a day before its first listed
+        edition takes that first one, a law the table does not list has none."""
+        editions = sorted(self.law_editions.get(name_vi, ()), key=lambda e: e.year)
+        for ed in editions:
+            if (ed.in_force_from is None or ed.in_force_from <= day) and (
+                    ed.in_force_until is None or day < ed.in_force_until):
+                return ed.year
+        if editions and editions[0].in_force_from is not None and day < editions[0].in_force_from:
+            return editions[0].year
         return None
 
     def heads(self, level: str) -> list[str]:

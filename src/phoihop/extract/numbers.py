@@ -7,6 +7,8 @@ Reads the tokens, the document-type phrases before a number and the instruments 
 
 from __future__ import annotations
 
+import re
+
 from .document import Ctx
 from .grammar import parse_number, parse_written_date
 from .instruments import cite, doctype_before, number_instrument
@@ -14,8 +16,12 @@ from .instruments import cite, doctype_before, number_instrument
 READS: frozenset[str] = frozenset()
 WRITES = frozenset({"instruments", "instrument_refs", "law_tokens", "pending_issuers"})
 
+SHARED_GAP = re.compile(r"\s*(?:và|,)\s*$")  # 'Nghị định số 20/… và Nghị định số 21/… ngày … của …'
+
+
 def run(c: Ctx) -> None:
     doc, lex, f, g = c.doc, c.lex, c.f, c.lex.grammar
+    bare: tuple[int, str] | None = None  # the citation just read, when neither a date nor an issuer followed it
     for m in g.number.finditer(doc.text, 0, doc.page_end):
         number = parse_number(m.group(0), lex.notations)
         if number is None:
@@ -44,4 +50,17 @@ def run(c: Ctx) -> None:
         im = g.issuer_prefix.match(rest)
         cite(c, ins, start, m.end())
         f.pending_issuers.append((ins.key, end + im.end() if im else None, end))
+        if bare is not None and bare[1] != ins.key and SHARED_GAP.match(doc.text, bare[0], start):
+            _share(c, bare[1], ins.key)  # two numbers, then one date and issuer: both are theirs
+        bare = (end, ins.key) if dm is None and im is None else None
         f.law_tokens.update(range(doc.tok_index(m.start()), doc.tok_index(m.end())))  # codes, not bodies
+
+
+def _share(c: Ctx, first: str, second: str) -> None:
+    """The first of two numbers cited together takes the date and issuer written after the second."""
+    f = c.f
+    a, b = f.instruments[first], f.instruments[second]
+    a.date, a.year = a.date or b.date, a.year or b.year
+    issuer_at = next((at for key, at, _ in reversed(f.pending_issuers) if key == second), None)
+    f.pending_issuers = [(key, issuer_at if key == first and at is None else at, end)
+                         for key, at, end in f.pending_issuers]

@@ -10,8 +10,10 @@ from __future__ import annotations
 from ..iris import slug
 from .document import Ctx
 from .instruments import issuers_from_number, short_code
+from .records import Actor
 
 READS = frozenset({"own_title", "mentions", "province", "main_district", "date"})
+HEADER_LINES = 12  # an official header's issuer block, motto and number stand in its first lines
 WRITES = frozenset({"own", "actors", "districts"})
 
 PREAMBLE_ITEMS = ("roman", "article", "num", "multi")  # the first of these ends a preamble
@@ -22,18 +24,46 @@ def run(c: Ctx) -> None:
     ins = f.own
     if ins is None:
         return
-    if ins.number and not ins.issuers:
-        ins.issuers = issuers_from_number(c, ins.number)
+    header = header_issuers(c)  # the header names its issuers better than a number's codes do
+    if header or not ins.issuers:
+        ins.issuers = header or (issuers_from_number(c, ins.number) if ins.number else [])
     title_actors = []
     for s, e in f.own_title:
         for m in f.mentions:
             if s <= m.start < e and m.actor not in title_actors:
                 title_actors.append(m.actor)
     if ins.doctype and ins.doctype.is_agreement:
-        ins.parties = list(dict.fromkeys([*ins.issuers, *title_actors]))
+        named = list(dict.fromkeys([*ins.issuers, *title_actors]))  # 'CĐCS xã' in the header, its 'Ban Chấp hành'
+        ins.parties = [a for a in named if not any(b.parent == a.iri for b in named)]  # in the title: one party
     if not ins.issuers:
         ins.issuers = title_actors[:2]
     _label(c)
+
+
+def header_issuers(c: Ctx) -> list[Actor]:
+    """The bodies of an official header's issuer block: the upper-case lines at the top, before the motto or
+    the 'Số:' line ('LIÊN ĐOÀN LAO ĐỘNG TỈNH X / BẢO HIỂM XÃ HỘI TỈNH X / -------'). A body named over the
+    one it oversees ('UBND TỈNH X / SỞ Y TẾ') is the superior, not an issuer. Empty for a text that does not
+    open with such a block (a news item whose headline is in capitals)."""
+    doc, g = c.doc, c.lex.grammar
+    block: list[list[Actor]] = [[]]
+    for idx, (s, e) in enumerate(doc.lines[:HEADER_LINES]):
+        line = doc.text[s:e]
+        if g.motto.search(line) or g.header_number.match(line):
+            break
+        if g.header_rule.fullmatch(line):
+            block.append([])  # a rule between two issuers' lines
+        elif idx not in doc.headings:
+            return []
+        else:
+            block[-1].extend(m.actor for m in c.f.mentions if s <= m.start < e and m.actor not in block[-1])
+    else:
+        return []
+    found: list[Actor] = []
+    for segment in block:
+        found += [a for n, a in enumerate(segment) if a not in found and not any(
+            b.parent == a.iri for b in segment[n + 1:])]
+    return found
 
 
 def _label(c: Ctx) -> None:

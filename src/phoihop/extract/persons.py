@@ -20,6 +20,7 @@ WRITES = frozenset({"persons", "signatories", "cited_tokens", "actors", "distric
 
 NAME_SEPARATORS = ("-", "–", "", ":")  # between a title and the name after it
 POST_SEPARATORS = ("-", "–", ",", "(")  # between a name and the title after it
+SIGN_BLOCK_LINES = 5  # lines above a signer's name: 'TM. …', body, 'KT. …', title, '(Đã ký)'
 
 
 def name_at(c: Ctx, i: int) -> int:
@@ -131,13 +132,15 @@ def line_parts(c: Ctx, s: int, e: int) -> tuple[Role | None, Mention | None]:
         i += 1
     if i >= last:
         return None, None
-    hit = c.lex.role_trie.match(doc.tokens, i)
-    role: Role | None = hit[1] if hit else None  # type: ignore[assignment]
-    k = i + hit[0] if hit else i
-    if k == last:
-        return role, None
-    body = c.f.mention_at.get(k)
-    return (role, body) if body is not None and body.last == last else (None, None)
+    hits = list(c.lex.role_trie.matches(doc.tokens, i))
+    for n, role in hits:  # 'GIÁM ĐỐC SỞ NỘI VỤ': the title after which the rest is a body, not 'Giám đốc Sở'
+        body = c.f.mention_at.get(i + n)
+        if body is not None and body.last == last:
+            return role, body  # type: ignore[return-value]
+    if hits and i + hits[0][0] == last:
+        return hits[0][1], None  # type: ignore[return-value]
+    body = c.f.mention_at.get(i)
+    return (None, body) if body is not None and body.last == last else (None, None)
 
 
 def _signed_sector(c: Ctx, role: Role | None, sector: tuple[str, str] | None) -> Actor | None:
@@ -153,15 +156,16 @@ def _signed_sector(c: Ctx, role: Role | None, sector: tuple[str, str] | None) ->
 
 def _signatures(c: Ctx) -> None:
     """'TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH / Nguyễn Văn A', 'BỘ TRƯỞNG BỘ Y TẾ / Tạ Quang Vinh': the signer, with
-    the title and body read from up to three lines above the name, nearest first."""
+    the title and body read from up to five lines above the name, nearest first; a copy may put the block
+    after the recipients ('Nơi nhận: …')."""
     doc, f = c.doc, c.f
-    lines = [(s, e) for s, e in doc.lines if s < doc.body_end and doc.text[s:e].strip()]
+    lines = [(s, e) for s, e in doc.lines if s < doc.page_end and doc.text[s:e].strip()]  # after 'Nơi nhận' too
     for idx, (s, e) in enumerate(lines):
         i = doc.tok_index(s)
         n = name_at(c, i)
         if not n or doc.tokens[i + n - 1].end != s + len(doc.text[s:e].rstrip()):
             continue  # not a line holding only a name
-        role, org, sector, signed = _block_above(c, lines[max(0, idx - 3):idx])
+        role, org, sector, signed = _block_above(c, lines[max(0, idx - SIGN_BLOCK_LINES):idx])
         if not signed and role is None:
             continue
         person = _person(c, i, n)
@@ -180,7 +184,10 @@ def _block_above(c: Ctx, above: list[tuple[int, int]]) -> tuple[Role | None, Men
     role: Role | None = None
     org: Mention | None = None
     sector: tuple[str, str] | None = None  # 'TRƯỞNG PHÒNG / LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI'
+    signed = False
     for s2, e2 in reversed(above):
+        if c.lex.grammar.sign_mark.match(doc.text[s2:e2]):
+            continue  # '(Đã ký)' between the title and the name
         sign = c.lex.grammar.sign_line.match(doc.text[s2:e2])
         line_role, line_org = line_parts(c, s2, e2)
         k = doc.tok_index(s2)
@@ -191,7 +198,9 @@ def _block_above(c: Ctx, above: list[tuple[int, int]]) -> tuple[Role | None, Men
         if not sign and line_role is None and line_org is None:
             break
         role, org = role or line_role, org or line_org
-        if sign:  # 'TM. …' opens the block
+        if sign:  # 'TM. …' opens the block; 'KT. CHỦ TỊCH' under 'TM. ỦY BAN NHÂN DÂN' names no body yet
             org = org or c.f.mention_at.get(doc.tok_index(s2 + sign.start(1)))
-            return role, org, sector, True
-    return role, org, sector, False
+            signed = True
+            if org is not None:
+                return role, org, sector, True
+    return role, org, sector, signed

@@ -58,9 +58,10 @@ def _after_province_word(c: Ctx, j: int, n: int) -> tuple[int, Place | str | Non
     """'tỉnh Bến Tre', 'thành phố Bến Tre' (a city inside a province) or a bare 'tỉnh' (the document's own)."""
     toks, lex = c.doc.tokens, c.lex
     hit = lex.area_trie.match(toks, j + n)
-    if hit and toks[j + n].joined:
-        return n + hit[0], Place(lex.gazetteer.resolve(str(hit[1]), c.f.date))
     city_word = n > 1  # "thành phố": a district-level city may follow
+    longer = city_word and hit is not None and _city_in(c, j, n, hit[0])  # 'thành phố Điện Biên Phủ'
+    if hit and toks[j + n].joined and not longer:
+        return n + hit[0], Place(lex.gazetteer.resolve(str(hit[1]), c.f.date))
     if city_word and j + n < len(toks) and toks[j + n].joined and c.doc.is_cap(j + n) \
             and toks[j + n].text[0].isalpha() and not lex.actor_trie.match(toks, j + n) \
             and toks[j + n].text not in lex.surnames:
@@ -68,7 +69,23 @@ def _after_province_word(c: Ctx, j: int, n: int) -> tuple[int, Place | str | Non
         if name_n:
             word = " ".join(t.low for t in toks[j:j + n])
             return n + name_n, district_place(c, word, c.doc.span_text(j + n, j + n + name_n))
+    main = c.f.main_district  # in a district's text 'Bộ Chỉ huy Quân sự tỉnh' is the province's, and 'UBND
+    # thành phố' the district's only when the district is itself a 'thành phố'
+    same_word = main is not None and (main.district or "").startswith(" ".join(t.low for t in toks[j:j + n]))
+    if c.f.province is not None and main is not None and not same_word:
+        return n, Place(c.f.province)
     return n, MAIN
+
+
+def _city_in(c: Ctx, j: int, n: int, province_n: int) -> bool:
+    """'thành phố Điện Biên Phủ': the name goes on past the province's ('Điện Biên') and the longer one is a
+    city of the gazetteer ('thành phố Hà Nội Nguyễn Phi Thường' names the city and a person)."""
+    name_n = name_run(c, j + n)
+    if name_n <= province_n:
+        return False
+    word = " ".join(t.low for t in c.doc.tokens[j:j + n])
+    name = f"{word} {c.doc.span_text(j + n, j + n + name_n)}"
+    return c.lex.gazetteer.resolve_unit(name, c.f.date).area is not None
 
 
 def _area_word(c: Ctx, j: int) -> int:

@@ -17,7 +17,7 @@ from decimal import Decimal
 from rdflib import URIRef
 
 from ..gazetteer import Area
-from ..iris import slug
+from ..iris import instrument_iri, slug
 from ..namespaces import ID
 from .lexicon import ActorKind, DocType, Frequency, Role
 
@@ -111,7 +111,7 @@ class Mention:
     end: int
     inner: Mention | None = None  # the parent named inside a sub-body mention
     kind: ActorKind | None = None  # set for plain (non-sub-body) mentions
-    explicit: bool = False  # the area was written after the name
+    explicit: bool = False  # an area was written after the name (a bare 'tỉnh' too): it shares no other's
 
     @property
     def committer(self) -> URIRef:
@@ -143,10 +143,13 @@ class Instrument:
     signatories: list[str] = field(default_factory=list)  # person keys
     short_name: str | None = None  # "Quy chế về mối quan hệ công tác": the name without its parties
     written_types: list[str] = field(default_factory=list)  # as written: "Chương trình phối hợp công tác"
+    edition: int | None = None  # a law's edition year (part of its IRI: quoc-hoi/luat-cong-doan-2012)
+    note: str | None = None  # key of a label pair (<note>_vi, <note>_en) said of it as skos:note
 
     @property
     def iri(self) -> URIRef:
-        return ID[f"instrument/{self.iri_issuer}/{self.year or 'undated'}/{self.iri_local}"]
+        """id:instrument/<issuer>/<key>: no date segment, so the IRI does not change when a date becomes known."""
+        return instrument_iri(self.iri_issuer, self.iri_local, self.edition)
 
 
 @dataclass
@@ -233,7 +236,7 @@ class Findings:
     persons: dict[str, Person] = field(default_factory=dict)
     signatories: list[str] = field(default_factory=list)  # names of the own instrument's signers
     commitments: list[Commitment] = field(default_factory=list)
-    implied: Instrument | None = None  # the placeholder programme of tasks no named instrument holds
+    implied: Instrument | None = None  # the source text itself, holding the tasks no named instrument holds
     events: list[Event] = field(default_factory=list)
 
     _mention_index: tuple[int, list[int], list[Mention]] = field(default=(0, [], []), repr=False, compare=False)

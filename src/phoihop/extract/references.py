@@ -28,6 +28,7 @@ WRITES = frozenset({"instruments", "instrument_refs", "coref", "cited_tokens"})
 _ROMAN = re.compile(r"[IVXLC]+")
 NO_ISSUER = "khong-ro"  # IRI segment of an instrument whose issuer the text does not name
 SUBJECT_TOKENS = 15  # words a subject written after 'về' may run
+PURPOSE_TOKENS = 30  # words an agreement's purpose may run before the period that closes it
 NAME_TOKENS = 12  # words of a party's name the lexicon does not know
 DASHES = ("-", "–", "—")
 
@@ -58,7 +59,7 @@ def run(c: Ctx) -> None:
             i += n
             continue
         if i and toks[i - 1].low in plural:
-            ins, used = _group_reference(c, i, n, dtype) if dtype.is_agreement else (None, 0)
+            ins, used = _group_reference(c, i, n, dtype) if dtype.is_agreement else _document_group(c, i, n)
             if ins is not None:
                 cite(c, ins, toks[i - 1].start, toks[i + used - 1].end)
             i += used or 1
@@ -100,16 +101,23 @@ def _listed_kinds(c: Ctx, k: int) -> list[int]:
 def _name_agreements(c: Ctx) -> None:
     """An agreement known by its parties is labelled with the fullest type phrase the text gave it
     ("Chương trình phối hợp công tác"), its parties and its period, once every mention is merged."""
-    g = c.lex.grammar
     for key, ins in c.f.instruments.items():
-        if not key.startswith("agr:") or len(ins.parties) != 2 or not ins.written_types:
+        if not key.startswith("agr:") or len(ins.parties) < 2 or not ins.written_types:
             continue
         written = max(ins.written_types, key=len)
-        label = g.label("between_vi", type=written[:1].upper() + written[1:], a=ins.parties[0].label_vi,
-                        b=ins.parties[1].label_vi)
-        if ins.period:
-            label += g.label("period_vi", first=ins.period[0], last=ins.period[1])
-        ins.label_vi = label
+        ins.label_vi = agreement_label(c, written[:1].upper() + written[1:], ins.parties, ins.period)
+
+
+def agreement_label(c: Ctx, typ: str, parties: list[Actor], period: tuple[int, int] | None) -> str:
+    """'Chương trình phối hợp giữa A và B giai đoạn 2021-2025', 'Quy chế phối hợp giữa A, B và C', 'Kế hoạch
+    phối hợp của A': an agreement named by its type as written, its parties and its period."""
+    g = c.lex.grammar
+    names = [p.label_vi for p in parties]
+    if len(names) == 1:
+        label = g.label("of_vi", type=typ, a=names[0])
+    else:
+        label = g.label("between_vi", type=typ, a=", ".join(names[:-1]), b=names[-1])
+    return label + (g.label("period_vi", first=period[0], last=period[1]) if period else "")
 
 
 def _merge_into_own(c: Ctx) -> None:
@@ -198,8 +206,9 @@ class _Tail:
     period: tuple[int, int] | None = None
 
 
-def _tail(c: Ctx, j: int) -> _Tail:
-    """'giữa X và Y', 'của X', 'Đại hội XIII của Đảng', 'về “…”' or 'về công tác …', then a period."""
+def _tail(c: Ctx, j: int, agreement: bool = False) -> _Tail:
+    """'giữa X và Y', 'của X', 'Đại hội XIII của Đảng', 'về “…”' or 'về công tác …', then a period; an
+    agreement's purpose written straight after its type ('… hỗ trợ thanh niên … giai đoạn 2024 - 2029')."""
     doc, f, cues = c.doc, c.f, c.lex.cues
     toks = doc.tokens
     tail = _Tail(j)
@@ -223,7 +232,7 @@ def _tail(c: Ctx, j: int) -> _Tail:
         m = f.mention_at.get(j + 1)
         if m:
             tail.issuer, tail.end = m.actor, m.last
-    tail.end = _subject(c, tail)
+    tail.end = _subject(c, tail, agreement)
     tail.period, tail.end = _period_after(c, tail.end)
     return tail
 
@@ -238,8 +247,9 @@ def _name_run_end(c: Ctx, k: int) -> int:
     return k
 
 
-def _subject(c: Ctx, tail: _Tail) -> int:
-    """A subject after the name: a quoted title, or 'về' and the words up to a period, a comma or a verb."""
+def _subject(c: Ctx, tail: _Tail, agreement: bool = False) -> int:
+    """A subject after the name: a quoted title, 'về' and the words up to a period, a comma or a verb, or (an
+    agreement's) words in lower case that run to its period."""
     doc, cues = c.doc, c.lex.cues
     toks = doc.tokens
     start = doc.tokens[tail.end - 1].end
@@ -248,6 +258,9 @@ def _subject(c: Ctx, tail: _Tail) -> int:
         tail.subject = qm.group(1)
         return doc.tok_index(start + qm.end())
     k = tail.end
+    if agreement and not tail.parties and k < len(toks) and toks[k].joined and toks[k].text[:1].islower() \
+            and toks[k].low not in cues.words("about"):
+        return _purpose_to_period(c, tail, k)
     if k >= len(toks) or not toks[k].joined or toks[k].low not in cues.words("about"):
         return tail.end
     last = k + 1
@@ -260,11 +273,27 @@ def _subject(c: Ctx, tail: _Tail) -> int:
     return last
 
 
+def _purpose_to_period(c: Ctx, tail: _Tail, k: int) -> int:
+    """'Chương trình phối hợp hỗ trợ thanh niên, lao động nông thôn học nghề giai đoạn 2024 - 2029': words from
+    token k that a period closes within the sentence are the agreement's subject; else nothing is read."""
+    doc = c.doc
+    toks = doc.tokens
+    last = k
+    while last < len(toks) and last - k <= PURPOSE_TOKENS and not (last > k and toks[last].brk):
+        if c.lex.grammar.period.match(doc.text, toks[last].start):
+            if last - k >= 2:
+                tail.subject = doc.span_text(k, last).rstrip(" ,")
+                return last
+            break
+        last += 1
+    return tail.end
+
+
 def _reference(c: Ctx, i: int, n: int, dtype: DocType) -> tuple[Instrument | None, int]:
     doc, f, cues = c.doc, c.f, c.lex.cues
     j = _type_phrase_end(c, i, n)
     type_phrase = doc.span_text(i, j)
-    tail = _tail(c, j)
+    tail = _tail(c, j, dtype.is_agreement)
     parties, issuer, period = tail.parties, tail.issuer, tail.period
     congress = tail.congress_n is not None
     title = tail.subject if tail.subject and (issuer or dtype.is_agreement or dtype.cls == "OtherInstrument") \
@@ -272,6 +301,8 @@ def _reference(c: Ctx, i: int, n: int, dtype: DocType) -> tuple[Instrument | Non
     signed = dtype.is_agreement and _signed_here(c, i)  # "… đã ký ban hành Quy chế phối hợp công tác"
     if not (parties or period or congress or issuer or title or signed) or (dtype.iri is None and not title):
         return None, 0
+    if not (parties or period or congress or title or signed) and not doc.is_cap(i) and not doc.in_heading(i):
+        return None, 0  # "nghị quyết của Đảng": documents of a kind and their issuer, not one document
     if dtype.is_agreement and not parties and issuer is None:  # "Chương trình hành động của X" is X's own
         parties = _sentence_subjects(c, i)
         if signed and not parties and not period:
@@ -297,11 +328,7 @@ def _label(c: Ctx, i: int, label_end: int, type_phrase: str, dtype: DocType, par
         written = c.lex.congresses.get(issuer.iri.rsplit("/", 1)[-1], g.label("congress_vi", body=issuer.label_vi))
         return f"{typ} {written.format(congress_n)}"
     if congress_n is None and parties and dtype.is_agreement:
-        label = g.label("between_vi", type=typ, a=parties[0].label_vi, b=parties[1].label_vi) \
-            if len(parties) == 2 else g.label("of_vi", type=typ, a=parties[0].label_vi)
-        if period:
-            label += g.label("period_vi", first=period[0], last=period[1])
-        return label
+        return agreement_label(c, typ, parties, period)
     label = c.doc.span_text(i, label_end)
     return label[:1].upper() + label[1:]
 
@@ -364,6 +391,31 @@ def _group_reference(c: Ctx, i: int, n: int, dtype: DocType) -> tuple[Instrument
         ins.parties, ins.issuers = [maker, partner.actor], [maker]
         f.instruments[key] = ins
     return ins, partner.last - i
+
+
+def _document_group(c: Ctx, i: int, n: int) -> tuple[Instrument | None, int]:
+    """'các chỉ thị, nghị quyết của Đảng về công tác dân vận': documents of listed kinds that one
+    issuer made on one subject, cited together. One node (an OtherInstrument of no single type) stands for the
+    group, named as written; without both the issuer and the subject it names nothing one could cite."""
+    doc, f = c.doc, c.f
+    starts = [i, *_listed_kinds(c, i + n)]
+    last = starts[-1]
+    hit = c.lex.doctype_trie.match(doc.tokens, last)
+    tail = _tail(c, last + (hit[0] if hit else n))
+    if tail.issuer is None or tail.subject is None:
+        return None, 0
+    written = doc.span_text(i - 1, tail.end)  # with its plural word: "Các chỉ thị, nghị quyết …"
+    label = written[:1].upper() + written[1:]
+    key = f"grp:docs:{slug(label)}"
+    ins = f.instruments.get(key)
+    if ins is None:
+        issuer_part = short_code(c, tail.issuer)
+        ins = Instrument(key, "OtherInstrument", None, label_vi=label, label_en=f"Documents (a group): {label}",
+                         iri_issuer=issuer_part, iri_local="-".join(slug(f"nhom {label}").split("-")[:12]),
+                         title=tail.subject, confidence=0.5)
+        ins.issuers = [tail.issuer]
+        f.instruments[key] = ins
+    return ins, tail.end - i
 
 
 def _congress(c: Ctx, k: int) -> tuple[str | None, Actor | None, int]:
