@@ -1,12 +1,15 @@
 """Load-test `phoihop serve` on loopback: good queries keep working while malformed and hostile ones are refused.
 
-    python benchmarks/load_serve.py                                   # dist/phoihop.trig, 2,000 requests, 8 clients
+    python benchmarks/load_serve.py                                   # the built graph, 2,000 requests, 8 clients
     python benchmarks/load_serve.py --graph tests/fixtures/graph/dataset --requests 500 --slow 2
 
-Starts `phoihop serve` on a free 127.0.0.1 port over the graph (its own limits: --timeout, --workers; the row
-limit is the serve default), then sends a bounded, shuffled load from --clients concurrent clients:
-  good        every named query with its defaults (GET, POST form and POST sparql-query, JSON or N-Triples);
-              the row count of each SELECT must equal the embedded store's answer
+Starts `phoihop serve` on a free 127.0.0.1 port (over the built graph, whose release store answers while the
+graph loads into memory, or over --graph files; its own limits: --timeout, --workers; the row limit is the
+serve default) and waits until its workers hold the graph in memory; then sends a bounded, shuffled load from
+--clients concurrent clients:
+  good        every named query bound to nodes the graph holds (benchmarks/bindings.py), so that each does
+              work (GET, POST form and POST sparql-query, JSON or N-Triples); the row count of each SELECT
+              must equal the embedded store's answer
   malformed   truncated queries, garbage, an empty query, no query, a wrong media type, a too long query
   hostile     SPARQL updates (as query, as update=, as application/sparql-update), LOAD, SERVICE to other
               hosts (also hidden after a dot or spelt with an escape), 3,000 nested groups, a graph that is
@@ -26,7 +29,6 @@ import json
 import random
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import threading
@@ -38,7 +40,13 @@ from pathlib import Path
 
 import httpx
 
-from phoihop.query import list_queries, open_graph
+from phoihop.infer import infer
+from phoihop.query import OxigraphBackend, Phoihop
+from phoihop.release import built_graph
+from phoihop.store import expand_inputs, load_files
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bindings import Bound, bind_all  # noqa: E402 - the benchmarks folder is not a package
 
 HOST = "127.0.0.1"
 JSON = "application/sparql-results+json"
@@ -62,24 +70,31 @@ class Job:
     rows: int | None = None  # the embedded answer's row count, for SELECT
 
 
-def good_jobs(graph_paths: list[Path]) -> list[Job]:
-    """Every named query, in the three ways the SPARQL 1.1 Protocol allows, with its embedded row count."""
-    embedded = open_graph(graph_paths)
+def good_jobs(bound: list[Bound]) -> list[Job]:
+    """Every bound named query, in the three ways the SPARQL 1.1 Protocol allows, with its embedded row count
+    (SELECT; a CONSTRUCT or ASK answer is checked by its status)."""
     jobs = []
-    for query in list_queries():
-        answer = embedded.query(query.name)
-        graph = query.form in ("construct", "describe")
+    for item in bound:
+        graph = item.query.form in ("construct", "describe")
         accept = {"Accept": NTRIPLES if graph else JSON}
-        rows = None if graph or query.form == "ask" else len(answer)
-        text = query.text
+        rows = None if graph or item.query.form == "ask" else item.rows
+        text = item.text
         jobs += [
-            Job("good", query.name, "GET", params={"query": text}, headers=accept, rows=rows),
-            Job("good", query.name, "POST", content=httpx.QueryParams({"query": text}).__str__().encode(),
+            Job("good", item.name, "GET", params={"query": text}, headers=accept, rows=rows),
+            Job("good", item.name, "POST", content=httpx.QueryParams({"query": text}).__str__().encode(),
                 headers={**accept, "Content-Type": FORM}, rows=rows),
-            Job("good", query.name, "POST", content=text.encode("utf-8"),
+            Job("good", item.name, "POST", content=text.encode("utf-8"),
                 headers={**accept, "Content-Type": "application/sparql-query"}, rows=rows),
         ]
     return jobs
+
+
+def embedded_bindings(graphs: list[Path] | None) -> list[Bound]:
+    """The named queries bound on the graph the server will serve, loaded in memory as the build does."""
+    files = expand_inputs(graphs) if graphs else built_graph().files
+    store = load_files(files, sources=True)
+    infer(store)  # a built graph holds the inferred triples already: nothing is added
+    return bind_all(Phoihop(OxigraphBackend(store)))
 
 
 def bad_jobs(good: list[Job], rng: random.Random) -> dict[str, list[Job]]:
@@ -142,25 +157,25 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def server(graphs: list[Path], port: int, timeout: float, workers: int) -> Iterator[subprocess.Popen]:
-    """`phoihop serve` on loopback, until the block ends; then SIGINT, as Ctrl-C would."""
+def server(graphs: list[Path] | None, port: int, timeout: float, workers: int,
+           cwd: Path | None = None) -> Iterator[Started]:
+    """`phoihop serve` on loopback (the built graph of `cwd`, or `graphs`) until the block ends, then SIGINT as
+    Ctrl-C would; yields once its workers hold the graph in memory, with the seconds it took to the first
+    answer and to memory."""
     command = [sys.executable, "-m", "phoihop.cli", "serve", "--host", HOST, "--port", str(port),
                "--timeout", str(timeout), "--workers", str(workers)]
-    for path in graphs:
+    for path in graphs or ():
         command += ["--graph", str(path)]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    lines: list[str] = []
+    threading.Thread(target=lambda: lines.extend(process.stderr), daemon=True).start()
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            if process.poll() is not None:
-                raise SystemExit(f"phoihop serve exited: {process.stderr.read()}")
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"http://{HOST}:{port}/queries", timeout=2).status_code == 200:
-                    break
-            if time.monotonic() > deadline:
-                raise SystemExit("phoihop serve did not answer within 120 s")
-            time.sleep(0.1)
-        yield process
+        url = f"http://{HOST}:{port}/sparql"
+        first = _wait(lambda: httpx.get(url, params={"query": "ASK {}"}, timeout=5).status_code == 200,
+                      process, lines, "answer")
+        _wait(lambda: any("in memory" in line for line in lines), process, lines, "hold the graph in memory")
+        yield Started(process, first - start, time.perf_counter() - start)
     finally:
         if process.poll() is None:
             process.send_signal(signal.SIGINT)
@@ -169,6 +184,26 @@ def server(graphs: list[Path], port: int, timeout: float, workers: int) -> Itera
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+
+
+@dataclass
+class Started:
+    process: subprocess.Popen
+    first_answer: float  # seconds from start to the first answer
+    in_memory: float  # seconds from start until the workers held the graph in memory
+
+
+def _wait(ready, process: subprocess.Popen, lines: list[str], what: str, seconds: float = 300) -> float:
+    deadline = time.monotonic() + seconds
+    while True:
+        if process.poll() is not None:
+            raise SystemExit(f"phoihop serve exited: {''.join(lines)[-600:]}")
+        with contextlib.suppress(httpx.HTTPError):
+            if ready():
+                return time.perf_counter()
+        if time.monotonic() > deadline:
+            raise SystemExit(f"phoihop serve did not {what} within {seconds:g} s")
+        time.sleep(0.05)
 
 
 class Tally:
@@ -225,76 +260,100 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--graph", nargs="*", type=Path, default=[Path("dist/phoihop.trig")],
-                        help="RDF files or folders to serve (default: dist/phoihop.trig)")
-    parser.add_argument("--requests", type=int, default=2000, help="requests in all (default 2000)")
-    parser.add_argument("--clients", type=int, default=8, help="concurrent clients (default 8)")
-    parser.add_argument("--good", type=float, default=0.7, help="share of good queries (default 0.7)")
-    parser.add_argument("--slow", type=int, default=3, help="queries that never end (default 3)")
-    parser.add_argument("--timeout", type=float, default=5.0, help="the server's time limit (default 5 s)")
-    parser.add_argument("--workers", type=int, default=2, help="the server's query processes (default 2)")
-    parser.add_argument("--seed", type=int, default=1)
-    args = parser.parse_args(argv)
-    missing = [p for p in args.graph if not p.exists()]
-    if missing:
-        print(f"no such graph: {', '.join(map(str, missing))} (run `phoihop build`, or pass --graph)",
-              file=sys.stderr)
-        return 2
-
-    rng = random.Random(args.seed)
-    good = good_jobs(args.graph)
+def mixed_jobs(bound: list[Bound], requests: int, good_share: float, slow: int, seed: int) -> list[Job]:
+    """A shuffled load: good queries, hostile and too large ones, malformed ones, and `slow` endless ones."""
+    rng = random.Random(seed)
+    good = good_jobs(bound)
     bad = bad_jobs(good, rng)
-    n_good = round(args.requests * args.good)
-    n_rest = args.requests - n_good - args.slow
+    n_good = round(requests * good_share)
+    n_rest = requests - n_good - slow
     hostile_and_large = bad["hostile"] * 3 + bad["too-large"] * 10
     jobs = [rng.choice(good) for _ in range(n_good)] + hostile_and_large[:n_rest]
     jobs += [rng.choice(bad["malformed"]) for _ in range(n_rest - len(hostile_and_large[:n_rest]))]
     jobs += [Job("slow", "endless", "GET", params={"query": ENDLESS}, headers={"Accept": JSON},
-                 expect=frozenset({503}))] * args.slow
+                 expect=frozenset({503}))] * slow
     rng.shuffle(jobs)
+    return jobs
 
-    port = free_port()
-    url = f"http://{HOST}:{port}/sparql"
+
+def run_load(url: str, jobs: list[Job], clients: int, timeout: float, process: subprocess.Popen) -> dict:
+    """Send the jobs from `clients` threads; per class: requests, p50/p99/max seconds, statuses, unexpected
+    answers; then whether the server still answers."""
     tally = Tally()
-    with server(args.graph, port, args.timeout, args.workers) as process:
-        print(f"phoihop serve at {url} over {', '.join(map(str, args.graph))}: {len(jobs)} requests from "
-              f"{args.clients} clients ({args.workers} workers, {args.timeout:g} s limit)", file=sys.stderr)
-        lock, slow_lock = threading.Lock(), threading.Lock()
-        start = time.perf_counter()
-        threads = [threading.Thread(target=client, args=(url, jobs, lock, slow_lock, tally, args.timeout))
-                   for _ in range(args.clients)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        elapsed = time.perf_counter() - start
-        after = httpx.get(url, params={"query": "ASK { ?s ?p ?o }"}, headers={"Accept": JSON}, timeout=30)
-        still_up = after.status_code == 200 and json.loads(after.content)["boolean"] is True
-        alive = process.poll() is None
+    lock, slow_lock = threading.Lock(), threading.Lock()
+    jobs = list(jobs)
+    start = time.perf_counter()
+    threads = [threading.Thread(target=client, args=(url, jobs, lock, slow_lock, tally, timeout))
+               for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - start
+    after = httpx.get(url, params={"query": "ASK { ?s ?p ?o }"}, headers={"Accept": JSON}, timeout=30)
+    classes = {kind: {"requests": len(seconds), "p50": percentile(seconds, 0.5), "p99": percentile(seconds, 0.99),
+                      "max": max(seconds), "unexpected": tally.unexpected.get(kind, [])[:20],
+                      "statuses": {str(k): n for k, n in tally.statuses[kind].items()}}
+               for kind, seconds in tally.seconds.items()}
+    return {"classes": classes, "seconds": elapsed, "clients": clients,
+            "still_up": after.status_code == 200 and json.loads(after.content)["boolean"] is True,
+            "alive": process.poll() is None}
 
-    total = sum(len(v) for v in tally.seconds.values())
+
+def report(result: dict) -> bool:
+    """Print the load test; whether it failed (an unexpected answer, a dead or silent server)."""
     print(f"{'class':10s} {'requests':>8s} {'p50 ms':>8s} {'p99 ms':>8s} {'max ms':>8s} {'unexpected':>10s}  statuses")
     for kind in ("good", "malformed", "hostile", "too-large", "slow"):
-        seconds = tally.seconds.get(kind)
-        if not seconds:
-            continue
-        statuses = ", ".join(f"{s}: {n}" for s, n in sorted(tally.statuses[kind].items(), key=str))
-        print(f"{kind:10s} {len(seconds):8d} {percentile(seconds, 0.5) * 1000:8.1f} "
-              f"{percentile(seconds, 0.99) * 1000:8.1f} {max(seconds) * 1000:8.1f} "
-              f"{len(tally.unexpected[kind]):10d}  {statuses}")
-    fast = [s for k, v in tally.seconds.items() if k != "slow" for s in v]
-    print(f"throughput: {total / elapsed:.0f} requests/s ({total} in {elapsed:.1f} s); all but slow: "
-          f"p50 {statistics.median(fast) * 1000:.1f} ms, p99 {percentile(fast, 0.99) * 1000:.1f} ms")
-    print(f"after the load: server {'answers' if still_up else 'DOES NOT ANSWER'}, process "
-          f"{'alive' if alive else 'DEAD'}")
-    for kind, problems in tally.unexpected.items():
-        for problem in problems[:5]:
+        c = result["classes"].get(kind)
+        if c:
+            statuses = ", ".join(f"{s}: {n}" for s, n in sorted(c["statuses"].items()))
+            print(f"{kind:10s} {c['requests']:8d} {c['p50'] * 1000:8.1f} {c['p99'] * 1000:8.1f} "
+                  f"{c['max'] * 1000:8.1f} {len(c['unexpected']):10d}  {statuses}")
+    total = sum(c["requests"] for c in result["classes"].values())
+    print(f"throughput: {total / result['seconds']:.0f} requests/s ({total} in {result['seconds']:.1f} s, "
+          f"{result['clients']} clients)")
+    print(f"after the load: server {'answers' if result['still_up'] else 'DOES NOT ANSWER'}, process "
+          f"{'alive' if result['alive'] else 'DEAD'}")
+    for kind, c in result["classes"].items():
+        for problem in c["unexpected"][:5]:
             print(f"UNEXPECTED {kind}: {problem}")
-    failed = any(tally.unexpected.values()) or not still_up or not alive
+    failed = any(c["unexpected"] for c in result["classes"].values()) or not result["still_up"] or not result["alive"]
     print("FAILED" if failed else "ok: zero errors on good queries, every bad request refused")
-    return 1 if failed else 0
+    return failed
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--graph", nargs="*", type=Path, default=None,
+                        help="RDF files or folders to serve (default: the built graph)")
+    parser.add_argument("--requests", type=int, default=2000, help="requests in all (default 2000)")
+    parser.add_argument("--clients", type=int, default=8, help="concurrent clients (default 8)")
+    parser.add_argument("--good", type=float, default=0.7, help="share of good queries (default 0.7)")
+    parser.add_argument("--slow", type=int, default=3, help="queries that never end (default 3)")
+    parser.add_argument("--timeout", type=float, default=10.0, help="the server's time limit (default 10 s)")
+    parser.add_argument("--workers", type=int, default=2, help="the server's query processes (default 2)")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    missing = [p for p in args.graph or () if not p.exists()]
+    if missing:
+        print(f"no such graph: {', '.join(map(str, missing))} (run `phoihop build`, or pass --graph)",
+              file=sys.stderr)
+        return 2
+    bound = embedded_bindings(args.graph)
+    idle = [b.name for b in bound if not b.rows and b.query.form != "ask"]
+    print(f"{len(bound)} named queries, {len(bound) - len(idle)} return rows on this graph; no rows (checks on a "
+          f"graph that conforms): {', '.join(idle) or 'none'}; bound: "
+          + "; ".join(f"{b.name} {b.params}" for b in bound if b.params), file=sys.stderr)
+    jobs = mixed_jobs(bound, args.requests, args.good, args.slow, args.seed)
+    port = free_port()
+    url = f"http://{HOST}:{port}/sparql"
+    with server(args.graph, port, args.timeout, args.workers) as started:
+        print(f"phoihop serve at {url} over {', '.join(map(str, args.graph or ['the built graph']))}: first answer "
+              f"after {started.first_answer:.1f} s, graph in memory after {started.in_memory:.1f} s; {len(jobs)} "
+              f"requests from {args.clients} clients ({args.workers} workers, {args.timeout:g} s limit)",
+              file=sys.stderr)
+        result = run_load(url, jobs, args.clients, args.timeout, started.process)
+    return 1 if report(result) else 0
 
 
 if __name__ == "__main__":

@@ -7,12 +7,15 @@
 For each size, `phoihop synth` writes a graph; then three child processes (so that each reports its own
 peak memory) measure:
   fast       the embedded path: parse, load, inference (SPARQL rules on pyoxigraph), SHACL compiled to
-             SPARQL, the check queries, every named query (median of --repeat runs), writing dist/, and
-             every network export;
+             SPARQL, the check queries, writing dist/, every network export, every named query bound to
+             nodes the graph holds (benchmarks/bindings.py; median of --repeat runs), and last SHACL again
+             after the damage the SHACL tests use (tests/fixtures/shacl_sparql/corrupt.ru);
   build      `phoihop build` end to end, exactly as committed (phoihop.build.build);
-  reference  the same steps on plain rdflib: rdflib parse, the same rules run by rdflib's SPARQL,
-             pySHACL, and every named query on rdflib (each step under --step-timeout seconds).
-Ingest throughput (KB of text per second) is measured once on the seed texts (or the ingest fixtures).
+  reference  the same steps on plain rdflib: rdflib parse, the same rules run by rdflib's SPARQL, the
+             same bound queries (their values compared with the fast phase's), then the same damage and
+             pySHACL, whose report is compared key by key (each step under --step-timeout seconds).
+Ingest throughput (KB of text per second) is measured once on the seed texts (or the ingest fixtures; the
+table names the corpus).
 Prints a table with the ratios, writes benchmarks/out/results-<date>.json, and with --markdown the table
 the README shows. Steps whose module is missing are reported as n/a; figures are measured, never assumed.
 """
@@ -26,38 +29,31 @@ import json
 import os
 import platform
 import resource
-import signal
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "benchmarks" / "out"
 KEY_QUERY = "coordination-pairs"
+DAMAGE = ROOT / "tests" / "fixtures" / "shacl_sparql" / "corrupt.ru"  # the damage the SHACL tests compare on
 
-
-class StepTimeout(Exception):
-    """A reference step ran past its time budget."""
-
-
-@contextlib.contextmanager
-def time_limit(seconds: float) -> Iterator[None]:
-    """Interrupt pure-Python work (rdflib, pySHACL, networkx) after `seconds` (main thread only)."""
-    def alarm(signum, frame):
-        raise StepTimeout(f"over {seconds:g} s")
-    previous = signal.signal(signal.SIGALRM, alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bindings import (  # noqa: E402 - the benchmarks folder is not a package
+    Bound,
+    DatasetBackend,
+    StepTimeout,
+    bind_all,
+    load_bound,
+    run_queries,
+    time_limit,
+)
+from user_path import run_user, user_rows  # noqa: E402
 
 
 def measure(steps: dict, name: str, action: Callable[[], dict | None], limit: float | None = None):
@@ -91,6 +87,7 @@ def run_fast(graph: Path, repeat: int, step_timeout: float, query_timeout: float
 
     from phoihop.build import write_outputs
     from phoihop.infer import infer
+    from phoihop.shacl_sparql import validate_store
     from phoihop.store import load_files
     from phoihop.validate import run_checks
 
@@ -114,13 +111,7 @@ def run_fast(graph: Path, repeat: int, step_timeout: float, query_timeout: float
     store = holder.pop("store")
     measure(steps, "infer", lambda: {"added": infer(store).total})
 
-    def validate() -> dict:
-        from phoihop.shacl_sparql import validate_store
-
-        report = validate_store(store)
-        return {"results": len(report.results), "conforms": report.conforms,
-                "keys": sorted(map(list, {r.key() for r in report.results}))[:10_000]}
-    measure(steps, "validate (sparql)", validate)
+    measure(steps, "validate (sparql)", lambda: _report(validate_store(store)))
     measure(steps, "checks", lambda: {"rows": sum(len(c.rows) for c in run_checks(store))})
     with tempfile.TemporaryDirectory() as tmp:
         measure(steps, "write dist", lambda: {"files": len(write_outputs(store, Path(tmp))[0])})
@@ -129,68 +120,28 @@ def run_fast(graph: Path, repeat: int, step_timeout: float, query_timeout: float
         if all(s is not None for s in parts):
             steps["build (fast path)"] = {"seconds": sum(parts)}
         exports = run_exports(Path(tmp) / "phoihop.trig", Path(tmp) / "network", step_timeout)
-    # last: a query that times out keeps running in an abandoned thread until this process ends
-    queries = run_queries("oxigraph", store, repeat, query_timeout)
-    return {"steps": steps, "queries": queries, "exports": exports, "peak_mb": peak_mb()}
+    from phoihop.query import OxigraphBackend, Phoihop
+
+    backend = OxigraphBackend(store)
+    bound = bind_all(Phoihop(backend))
+    queries = run_queries(backend, bound, repeat, query_timeout)
+    # last, as it changes the store (a query that timed out may still run in an abandoned thread)
+    measure(steps, "damage", lambda: store.update(DAMAGE.read_text(encoding="utf-8")))
+    measure(steps, "validate damaged (sparql)", lambda: _report(validate_store(store)))
+    return {"steps": steps, "queries": queries, "bindings": [b.to_json() for b in bound], "exports": exports,
+            "peak_mb": peak_mb()}
 
 
-def bounded(call: Callable[[], int], limit: float | None, native: bool) -> int:
-    """call() within `limit` seconds. Native pyoxigraph work cannot be interrupted by a signal, so it runs
-    in a daemon thread that is abandoned on timeout (the process exits without waiting for it)."""
-    if not limit:
-        return call()
-    if not native:
-        with time_limit(limit):
-            return call()
-    box: dict = {}
-
-    def work() -> None:
-        try:
-            box["value"] = call()
-        except BaseException as err:  # handed to the caller
-            box["error"] = err
-    worker = threading.Thread(target=work, daemon=True)
-    worker.start()
-    worker.join(limit)
-    if worker.is_alive():
-        raise StepTimeout(f"over {limit:g} s")
-    if "error" in box:
-        raise box["error"]
-    return box["value"]
-
-
-def run_queries(engine: str, graph, repeat: int, limit: float | None) -> dict:
-    """Median seconds and row count of every named query (checks included) on one engine."""
-    try:
-        from phoihop.query import OxigraphBackend, bind, list_queries
-    except ImportError as err:
-        return {"error": f"n/a ({err})"}
-    backend = OxigraphBackend(graph) if engine == "oxigraph" else None
-
-    def run(text: str, name: str) -> int:
-        if backend is not None:
-            return len(backend.run(text, name))
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return len(list(graph.query(text)))
-    out: dict = {}
-    for query in list_queries():
-        text = bind(query, {})
-        times, rows = [], None
-        for _ in range(repeat):
-            start = time.perf_counter()
-            try:
-                rows = bounded(lambda text=text, name=query.name: run(text, name), limit, backend is not None)
-            except StepTimeout as err:
-                out[query.name] = {"error": f"timeout ({err})", "seconds": time.perf_counter() - start}
-                break
-            except Exception as err:  # reported, not raised
-                out[query.name] = {"error": f"{type(err).__name__}: {str(err)[:200]}"}
-                break
-            times.append(time.perf_counter() - start)
-        else:
-            out[query.name] = {"seconds": statistics.median(times), "runs": times, "rows": rows}
-    return out
+def _report(report) -> dict:
+    """A SHACL report as the parent compares it: its results' keys (focus, path, shape, component, value),
+    a multiset. Blank nodes (an IRI always holds a colon) are labelled apart in each process: a blank focus
+    node or shape reads "_:", and so does a value that is the blank focus node itself (sh:not)."""
+    def key(result) -> list:
+        focus, path, shape, component, value = result.key()
+        blank = {v for v in (focus, shape) if v and ":" not in v}
+        return [("_:" if v in blank else v) for v in (focus, path, shape, component, value)]
+    return {"results": len(report.results), "conforms": report.conforms,
+            "keys": sorted((key(r) for r in report.results), key=repr)[:20_000]}
 
 
 def run_exports(trig: Path, out_dir: Path, limit: float) -> dict:
@@ -245,7 +196,7 @@ def run_hermit(graph: Path, limit: float) -> dict:
 
 # --- the plain rdflib reference --------------------------------------------------------------------------
 
-def run_reference(graph: Path, limit: float, query_limit: float) -> dict:
+def run_reference(graph: Path, limit: float, query_limit: float, bound: list[Bound]) -> dict:
     import rdflib
 
     from phoihop.namespaces import GRAPH_COMMON
@@ -281,14 +232,21 @@ def run_reference(graph: Path, limit: float, query_limit: float) -> dict:
             added += len(new)
     measure(steps, "infer", infer, limit)
 
+    # the queries the fast phase bound, on the undamaged graph; then the same damage and pySHACL on it
+    queries = run_queries(DatasetBackend(dataset), bound, 1, query_limit)
+
+    def damage() -> None:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            dataset.update(DAMAGE.read_text(encoding="utf-8"))
+    measure(steps, "damage", damage, limit)
+
     def validate() -> dict:
         from phoihop.validate import validate_graph
 
-        report = validate_graph(data)
-        return {"results": len(report.results), "conforms": report.conforms,
-                "keys": sorted(map(list, {r.key() for r in report.results}))[:10_000]}
-    measure(steps, "validate (pyshacl)", validate, limit)
-    queries = run_queries("rdflib", dataset, 1, query_limit)
+        return _report(validate_graph(data))
+    if "error" not in steps["damage"]:
+        measure(steps, "validate damaged (pyshacl)", validate, limit)
     return {"steps": steps, "queries": queries, "peak_mb": peak_mb()}
 
 
@@ -320,13 +278,15 @@ def run_ingest(repeat: int) -> dict:
 
 # --- the parent: sizes, children, table ---------------------------------------------------------------------
 
-def child(phase: str, graph: Path, args: argparse.Namespace) -> dict:
-    """Run one phase in a fresh interpreter and read its JSON (its own peak memory included)."""
+def child(phase: str, graph: Path, args: argparse.Namespace, bindings: Path | None = None) -> dict:
+    """Run one phase in a fresh interpreter and read its JSON (its own peak memory included); `bindings`:
+    the queries as the fast phase bound them (the reference runs the same)."""
     with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as handle:
         out = Path(handle.name)
     command = [sys.executable, __file__, "--child", phase, "--graph", str(graph), "--json", str(out),
                "--repeat", str(args.repeat), "--step-timeout", str(args.step_timeout),
-               "--query-timeout", str(args.query_timeout)]
+               "--query-timeout", str(args.query_timeout), "--serve-requests", str(args.serve_requests),
+               "--serve-timeout", str(args.serve_timeout)] + (["--bindings", str(bindings)] if bindings else [])
     start = time.perf_counter()
     try:
         done = subprocess.run(command, timeout=args.child_timeout, capture_output=True, text=True)
@@ -354,13 +314,18 @@ def run_size(size: str, args: argparse.Namespace) -> dict:
         made = synth(target, graph, args.seed)
         record["synth"] = {"seconds": made.seconds, "triples": made.triples, "counts": made.counts}
     print(f"[{size}] synth: {record['synth']['triples']:,} triples", file=sys.stderr, flush=True)
-    for phase, largest in (("fast", None), ("build", args.build_max), ("reference", args.reference_max),
-                           ("hermit", args.hermit_max)):
+    for phase, largest in (("fast", None), ("build", args.build_max), ("user", args.build_max),
+                           ("reference", args.reference_max), ("hermit", args.hermit_max)):
         if largest is not None and target > largest:
             record[phase] = {"error": f"skipped (above {largest:,} triples)"}
             continue
         print(f"[{size}] {phase} ...", file=sys.stderr, flush=True)
-        record[phase] = child(phase, graph, args)
+        bindings = cache / f"bindings-{size}.json" if phase in ("reference", "user") else None
+        if bindings is not None:
+            bindings.write_text(json.dumps(record.get("fast", {}).get("bindings", [])), encoding="utf-8")
+        record[phase] = child(phase, graph, args, bindings)
+        if bindings is not None:
+            bindings.unlink()
     if not args.cache:
         graph.unlink(missing_ok=True)
         cache.rmdir()
@@ -425,11 +390,14 @@ def summary_rows(records: list[dict]) -> list[tuple[str, list[str]]]:
     add("inference: SPARQL rules on pyoxigraph, s", seconds("fast", "infer"))
     add("inference: same rules on rdflib, s", seconds("reference", "infer"))
     add("inference speed-up", speedup(("reference", "infer"), ("fast", "infer")))
-    add("SHACL: compiled to SPARQL, s", seconds("fast", "validate (sparql)"))
-    add("SHACL: pySHACL on rdflib, s", seconds("reference", "validate (pyshacl)"))
-    add("SHACL speed-up", speedup(("reference", "validate (pyshacl)"), ("fast", "validate (sparql)")))
-    add("SHACL reports equal", lambda r: _same_report(r))
+    add("SHACL: compiled to SPARQL (the graph conforms), s", seconds("fast", "validate (sparql)"))
+    add("SHACL on the damaged graph: compiled to SPARQL, s", seconds("fast", "validate damaged (sparql)"))
+    add("SHACL on the damaged graph: pySHACL on rdflib, s", seconds("reference", "validate damaged (pyshacl)"))
+    add("SHACL speed-up (damaged graph)", speedup(("reference", "validate damaged (pyshacl)"),
+                                                  ("fast", "validate damaged (sparql)")))
+    add("SHACL reports equal key by key (damaged graph)", lambda r: _same_report(r))
     add("check queries, s", seconds("fast", "checks"))
+    add("named queries doing work (rows > 0; checks return none)", lambda r: _working(r))
     add("named queries: slowest median, s", lambda r: _query_extreme(r)[0])
     add("named queries: median of medians, s", lambda r: _query_extreme(r)[1])
     add(f"{KEY_QUERY}: pyoxigraph median, s", lambda r: _cell(_query(r, "fast", KEY_QUERY)))
@@ -442,6 +410,8 @@ def summary_rows(records: list[dict]) -> list[tuple[str, list[str]]]:
     add("`phoihop build` as committed, s", seconds("build", "phoihop build"))
     add("`phoihop build` status", lambda r: str(_step(r, "build", "phoihop build", "status")
                                                 or _error(r, "build", "phoihop build") or "n/a")[:40])
+    for label, cell in user_rows(KEY_QUERY):
+        add(label, cell)
     add("peak memory: embedded path, MB", lambda r: _cell(r.get("fast", {}).get("peak_mb"), "n"))
     add("peak memory: `phoihop build`, MB", lambda r: _cell(r.get("build", {}).get("peak_mb"), "n"))
     add("peak memory: rdflib reference, MB", lambda r: _cell(r.get("reference", {}).get("peak_mb"), "n"))
@@ -451,11 +421,11 @@ def summary_rows(records: list[dict]) -> list[tuple[str, list[str]]]:
 
 
 def _same_report(record: dict) -> str:
-    fast = _step(record, "fast", "validate (sparql)", "keys")
-    ref = _step(record, "reference", "validate (pyshacl)", "keys")
+    fast = _step(record, "fast", "validate damaged (sparql)", "keys")
+    ref = _step(record, "reference", "validate damaged (pyshacl)", "keys")
     if fast is None or ref is None:
         return "n/a"
-    same = {tuple(k) for k in fast} == {tuple(k) for k in ref}
+    same = sorted(map(repr, fast)) == sorted(map(repr, ref))
     return f"{'yes' if same else 'NO'} ({len(fast)} results)"
 
 
@@ -463,9 +433,16 @@ def _query(record: dict, phase: str, name: str):
     return record.get(phase, {}).get("queries", {}).get(name, {}).get("seconds")
 
 
+def _working(record: dict) -> str:
+    queries = record.get("fast", {}).get("queries", {})
+    return f"{sum(1 for q in queries.values() if q.get('rows'))} of {len(queries)}" if queries else "n/a"
+
+
 def _query_extreme(record: dict) -> tuple[str, str]:
+    """The slowest median and the median of medians, over the queries that return rows (a query that
+    matches nothing returns at once and would flatter the figure)."""
     times = {n: q["seconds"] for n, q in record.get("fast", {}).get("queries", {}).items()
-             if isinstance(q, dict) and "seconds" in q}
+             if isinstance(q, dict) and "seconds" in q and q.get("rows")}
     if not times:
         return "n/a", "n/a"
     slowest = max(times, key=times.get)
@@ -480,7 +457,7 @@ def growth_rows(records: list[dict]) -> list[str]:
         for label, phase, step in (("build, embedded path", "fast", "build (fast path)"),
                                    ("SHACL compiled to SPARQL", "fast", "validate (sparql)"),
                                    ("`phoihop build`", "build", "phoihop build"),
-                                   ("pySHACL", "reference", "validate (pyshacl)")):
+                                   ("pySHACL (damaged graph)", "reference", "validate damaged (pyshacl)")):
             ta, tb = _step(a, phase, step), _step(b, phase, step)
             if ta and tb:
                 lines.append(f"{label} {a['size']} -> {b['size']}: x{tb / ta:.1f} time for x{scale:.1f} data "
@@ -496,15 +473,15 @@ def query_rows(records: list[dict]) -> list[tuple[str, list[str]]]:
         for r in records:
             fast, ref = _query(r, "fast", name), _query(r, "reference", name)
             err = r.get("reference", {}).get("queries", {}).get(name, {}).get("error")
-            rows_fast = r.get("fast", {}).get("queries", {}).get(name, {}).get("rows")
-            rows_ref = r.get("reference", {}).get("queries", {}).get(name, {}).get("rows")
-            text = _cell(fast)
+            mine = r.get("fast", {}).get("queries", {}).get(name, {})
+            theirs = r.get("reference", {}).get("queries", {}).get(name, {})
+            text = _cell(fast) + ("" if mine.get("rows") else " (no rows)")
             if ref is not None:
                 text += f" / {_cell(ref)} ({_cell(_ratio(ref, fast), 'x')})"
-                if rows_ref is not None and rows_fast is not None and rows_ref != rows_fast:
-                    text += " rows differ"
-            elif err:
-                text += f" / {err[:24]}"
+                if theirs.get("digest") != mine.get("digest"):
+                    text += " VALUES DIFFER"
+            elif err:  # rdflib wraps the benchmark's time limit in its own error
+                text += " / timeout" if "StepTimeout" in err or err.startswith("timeout") else f" / {err[:24]}"
             cells.append(text)
         rows.append((name, cells))
     return rows
@@ -559,7 +536,8 @@ def render(records: list[dict], ingest: dict, info: dict, markdown: bool) -> str
         lines += [f"| {label} | " + " | ".join(cells) + " |" for label, cells in main]
         lines += ["", f"Ingest throughput: {ingest_text}.", ""]
         lines += [f"- {g}" for g in growth_rows(records)]
-        for title, rows in (("Named queries: pyoxigraph median / rdflib (speed-up), seconds.", queries),
+        for title, rows in (("Named queries, bound to nodes of the graph (benchmarks/bindings.py): pyoxigraph "
+                             "median / rdflib (speed-up), seconds; the answers' values are compared.", queries),
                             ("Network exports (`phoihop export`), seconds.", exports)):
             lines += ["", title, "", "| step | " + " | ".join(sizes) + " |",
                       "| --- | " + " | ".join("---:" for _ in sizes) + " |"]
@@ -592,8 +570,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", help="keep the synthetic graphs in this folder (reused when present)")
     parser.add_argument("--json", help="results file (default benchmarks/out/results-<date>.json)")
     parser.add_argument("--markdown", help="also write the table as Markdown (e.g. benchmarks/results.md)")
-    parser.add_argument("--child", choices=("fast", "build", "reference", "hermit"), help=argparse.SUPPRESS)
+    parser.add_argument("--serve-requests", type=int, default=2000, help="mixed requests sent to `phoihop serve`")
+    parser.add_argument("--serve-timeout", type=float, default=10, help="`phoihop serve --timeout` (default 10)")
+    parser.add_argument("--child", choices=("fast", "build", "user", "reference", "hermit"), help=argparse.SUPPRESS)
     parser.add_argument("--graph", help=argparse.SUPPRESS)
+    parser.add_argument("--bindings", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         graph = Path(args.graph)
@@ -604,7 +585,11 @@ def main(argv: list[str] | None = None) -> int:
         elif args.child == "hermit":
             record = run_hermit(graph, args.step_timeout)
         else:
-            record = run_reference(graph, args.step_timeout, args.query_timeout)
+            bound = load_bound(json.loads(Path(args.bindings).read_text(encoding="utf-8")))
+            if args.child == "user":
+                record = run_user(graph, bound, KEY_QUERY, args.serve_requests, args.serve_timeout)
+            else:
+                record = run_reference(graph, args.step_timeout, args.query_timeout, bound)
         Path(args.json).write_text(json.dumps(record, default=str), encoding="utf-8")
         return 0
 

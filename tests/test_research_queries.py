@@ -117,13 +117,14 @@ def test_the_2025_reform_shows_in_the_bodies_as_of_a_date(curated) -> None:
 
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory) -> Phoihop:
-    """12k synthetic triples loaded and inferred as the build does (phoihop synth writes statuses, reported
-    results, concurrent posts, validity intervals and the 2025 change events for these queries)."""
+    """60k synthetic triples loaded and inferred as the build does (phoihop synth writes statuses, reported
+    results, concurrent posts, validity intervals and the 2025 change events for these queries; documents sized
+    like real ones need 60k for all of them)."""
     from phoihop.store import load_files
     from phoihop.synth import synth
 
-    path = tmp_path_factory.mktemp("synth") / "synth-12k.nq"
-    synth("12k", path, seed=1)
+    path = tmp_path_factory.mktemp("synth") / "synth-60k.nq"
+    synth("60k", path, seed=1)
     store = load_files([path], sources=True)
     infer(store)
     return Phoihop(OxigraphBackend(store))

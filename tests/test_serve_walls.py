@@ -159,31 +159,52 @@ def test_select_star_columns_keep_the_query_order(server) -> None:
     assert json.loads(response.text)["head"]["vars"] == ["source", "type", "predicate", "object"]
 
 
-def test_a_killed_endpoints_store_copy_is_removed_by_the_next(tmp_path) -> None:
-    """Item 3: a `serve` killed with SIGKILL left its copy of the graph under /tmp for ever."""
-    env = {**os.environ, "TMPDIR": str(tmp_path)}
+def _descendants(pid: int) -> set[int]:
+    """Every living process below `pid` (its zygote, the workers the zygote forked, ...)."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
 
-    def start() -> subprocess.Popen:
-        port = free_port()
-        proc = subprocess.Popen([sys.executable, "-m", "phoihop.cli", "serve", "--port", str(port), "--graph",
-                                 str(DATASET)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"http://127.0.0.1:{port}/queries", timeout=2).status_code == 200:
-                    return proc
-            time.sleep(0.2)
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc (Linux)")
+def test_a_killed_endpoint_leaves_no_process_and_no_copy_behind(tmp_path) -> None:
+    """Item 3: a `serve` killed with SIGKILL left its copy of the graph under /tmp for ever. The graph now
+    lives in the workers' memory: nothing is written, and the zygote and workers end with the server."""
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "phoihop.cli", "serve", "--port", str(port), "--graph",
+                             str(DATASET)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(f"http://127.0.0.1:{port}/sparql", params={"query": "ASK {}"}, timeout=2).status_code == 200:
+                break
+        time.sleep(0.2)
+    else:
         proc.kill()
         raise RuntimeError("serve did not start")
+    children = _descendants(proc.pid)
+    assert len(children) >= 3  # the zygote and two workers
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 20
+    while _descendants_alive(children) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not _descendants_alive(children)
+    assert not [p.name for p in Path(tmp_path).iterdir() if p.name.startswith("phoihop")]
 
-    killed = start()
-    copies = [p for p in Path(tmp_path).iterdir() if p.name.startswith("phoihop-serve-")]
-    os.kill(killed.pid, signal.SIGKILL)
-    killed.wait()
-    assert copies and all(p.exists() for p in copies)
-    second = start()
-    try:
-        assert not any(p.exists() for p in copies)
-    finally:
-        second.terminate()
-        second.wait(30)
+
+def _descendants_alive(pids: set[int]) -> set[int]:
+    alive = set()
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+            if state != "Z":
+                alive.add(pid)
+    return alive

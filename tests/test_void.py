@@ -57,7 +57,8 @@ def test_build_writes_the_description_beside_the_graph(built) -> None:
     """void.ttl is part of the release: in the release folder, listed with its checksum in the manifest,
     and reachable under its stable name beside the graph."""
     release = (built / "current").resolve()
-    assert sorted(p.name for p in release.iterdir()) == ["manifest.json", "phoihop.trig", "phoihop.ttl", "void.ttl"]
+    assert sorted(p.name for p in release.iterdir()) == ["manifest.json", "phoihop.trig", "phoihop.ttl", "store",
+                                                         "void.ttl"]
     manifest = json.loads((release / "manifest.json").read_text(encoding="utf-8"))
     assert "void.ttl" in manifest["files"]
     assert (built / "void.ttl").resolve() == release / "void.ttl"

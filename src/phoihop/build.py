@@ -19,9 +19,9 @@ from .atomic import atomic_write, output_errors
 from .errors import DataInvalid
 from .infer import InferenceStats, infer
 from .namespaces import PH, sparql_prologue
-from .release import Staging, check_apart, staging
+from .release import STORE, Staging, check_apart, staging
 from .resources import data_dir
-from .store import PREFIX_MAP, expand_inputs, load_files
+from .store import PREFIX_MAP, expand_inputs, graph_dumps, load_files, write_union_store
 from .turtle import write_union
 from .validate import Verdict, check
 from .void import write_void
@@ -56,29 +56,38 @@ def class_counts(store: ox.Store) -> dict[str, int]:
             for row in store.query(query, use_default_graph_as_union=True)}
 
 
-def write_graph(store: ox.Store, stage: Staging) -> tuple[int, float]:
-    """Write the union graph (Turtle) and the named graphs (TriG) into the staging folder and checksum them;
-    returns the number of triples in the union and the seconds taken.
+def write_graph(store: ox.Store, stage: Staging, persist: bool = True) -> tuple[int, float]:
+    """Write the union graph (Turtle), the named graphs (TriG) and, with `persist`, the on-disk store of
+    the union into the staging folder and checksum them; returns the number of triples in the union and
+    the seconds taken.
 
-    The TriG dump is native and runs in a thread beside the Turtle writer, which is Python-paced.
+    The graphs are dumped natively once, for the Turtle writer and the store; the TriG dump and the store's
+    bulk load are native and run on a thread beside the Turtle writer, which is Python-paced.
     """
     start = time.perf_counter()
     with output_errors(stage.dist), ThreadPoolExecutor(max_workers=1) as pool:
-        trig = pool.submit(store.dump, str(stage.path("phoihop.trig")), format=ox.RdfFormat.TRIG,
-                           prefixes=PREFIX_MAP)
-        triples = write_union(store, stage.path("phoihop.ttl"))  # grouped, sorted, readable (turtle.py)
-        trig.result()
+        dumps = graph_dumps(store)
+        native = pool.submit(_write_native, store, stage, dumps if persist else None)
+        triples = write_union(store, stage.path("phoihop.ttl"), dumps)  # grouped, sorted, readable (turtle.py)
+        del dumps
+        native.result()
         stage.seal()
     return triples, time.perf_counter() - start
 
 
-def write_outputs(store: ox.Store, out_dir: Path) -> tuple[list[Path], int]:
+def _write_native(store: ox.Store, stage: Staging, dumps: list[bytes] | None) -> None:
+    store.dump(str(stage.path("phoihop.trig")), format=ox.RdfFormat.TRIG, prefixes=PREFIX_MAP)
+    if dumps is not None:
+        write_union_store(dumps, stage.path(STORE))
+
+
+def write_outputs(store: ox.Store, out_dir: Path, persist: bool = True) -> tuple[list[Path], int]:
     """Publish the store as a release of out_dir without validating it; returns the paths and the number
     of triples in the union."""
     with output_errors(out_dir):
         out_dir.mkdir(parents=True, exist_ok=True)
     with staging(out_dir) as stage:
-        triples, _ = write_graph(store, stage)
+        triples, _ = write_graph(store, stage, persist)
         with output_errors(out_dir):
             return stage.publish({"triples": triples, "validation": "skipped"}), triples
 
@@ -94,7 +103,8 @@ def write_report(verdict: Verdict, out_dir: Path) -> Path:
 def _validate(store: ox.Store, out_dir: Path, shacl_engine: str, result: BuildResult) -> None:
     """Shapes and check queries; the report is always written fresh; DataInvalid when anything fails."""
     tick = time.perf_counter()
-    result.verdict = verdict = check(store, engine=shacl_engine)
+    # one thread: the writer thread beside it is the longer path, and two query threads cost ~10% more CPU
+    result.verdict = verdict = check(store, engine=shacl_engine, workers=1)
     result.seconds["validate"] = time.perf_counter() - tick
     log.info("validation: %s; %d check queries, %d failed (%.2f s)",
              "conforms" if verdict.report.conforms else "violations", len(verdict.checks),
@@ -107,8 +117,11 @@ def _validate(store: ox.Store, out_dir: Path, shacl_engine: str, result: BuildRe
 
 
 def build(data: list[Path] | None = None, out_dir: Path = Path("dist"), validate: bool = True,
-          shacl_engine: str = "sparql") -> BuildResult:
-    """Run the whole pipeline; raise DataInvalid (and write only the report) when the graph does not conform."""
+          shacl_engine: str = "sparql", persist: bool = True) -> BuildResult:
+    """Run the whole pipeline; raise DataInvalid (and write only the report) when the graph does not conform.
+
+    With `persist` the release also holds the on-disk store of the union graph that `query`, `serve`,
+    `export` and `phoihop.open()` open in milliseconds (without it they load phoihop.trig)."""
     result = BuildResult()
     inputs = list(data or [data_dir()])
     check_apart(out_dir, inputs)
@@ -128,7 +141,7 @@ def build(data: list[Path] | None = None, out_dir: Path = Path("dist"), validate
     # the outputs are written (into the staging folder) while the graph is validated: on 2 cores the Python-
     # paced Turtle writer and the native validation queries overlap; a failed check throws them away
     with staging(out_dir) as stage, ThreadPoolExecutor(max_workers=1) as pool:
-        writing = pool.submit(write_graph, store, stage)
+        writing = pool.submit(write_graph, store, stage, persist)
         if validate:
             _validate(store, out_dir, shacl_engine, result)
         result.triples, seconds = writing.result()

@@ -118,7 +118,9 @@ SECONDS = Seconds()
 @click.option("--no-validate", is_flag=True, help="Skip SHACL and check queries (faster, unsafe).")
 @click.option("--shacl-engine", type=click.Choice(["sparql", "pyshacl"]), default="sparql", show_default=True,
               help="SHACL compiled to SPARQL on the store, or pySHACL (the slower reference).")
-def build(data: tuple[Path, ...], out_dir: Path, no_validate: bool, shacl_engine: str) -> None:
+@click.option("--no-store", is_flag=True, help="Do not write the on-disk store (dist/store) that query, serve, "
+              "export and phoihop.open() open in milliseconds; they then load phoihop.trig.")
+def build(data: tuple[Path, ...], out_dir: Path, no_validate: bool, shacl_engine: str, no_store: bool) -> None:
     """Build the graph: load ontology + data, infer, validate, write dist/.
 
     Exits 1 with a readable report when the graph does not conform; the previous
@@ -128,12 +130,14 @@ def build(data: tuple[Path, ...], out_dir: Path, no_validate: bool, shacl_engine
     Example:
       phoihop build
       phoihop build --data data/ --data more.ttl -o /tmp/out
+      phoihop build --data /tmp/national.nq --no-store -o /tmp/check   # validate only
     """
     from .build import build as run_build
     from .progress import activity
 
     with activity("build"):  # a live line with the time elapsed, on a terminal only
-        result = run_build(list(data) or None, out_dir, validate=not no_validate, shacl_engine=shacl_engine)
+        result = run_build(list(data) or None, out_dir, validate=not no_validate, shacl_engine=shacl_engine,
+                           persist=not no_store)
     log = logging.getLogger("phoihop.build")
     for name, count in result.counts.items():
         log.info("%8d  %s", count, name)
@@ -271,9 +275,10 @@ def query_cmd(target: str | None, params: tuple[str, ...], fmt: str | None, list
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=7878, show_default=True, type=click.IntRange(1, 65535))
 @click.option("-g", "--graph", "graphs", multiple=True, type=click.Path(path_type=Path),
-              help="RDF files or folders to serve (default: dist/phoihop.trig).")
+              help="RDF files or folders to serve (default: the built graph; its store answers at once while "
+              "the graph loads into memory).")
 @click.option("--timeout", default=10.0, show_default=True, type=SECONDS, help="Seconds one query may run.")
-@click.option("--max-rows", default=10_000, show_default=True, type=click.IntRange(min=1),
+@click.option("--max-rows", default=100_000, show_default=True, type=click.IntRange(min=1),
               help="Largest result served.")
 @click.option("--max-query-chars", default=20_000, show_default=True, type=click.IntRange(min=1),
               help="Longest query accepted.")

@@ -28,7 +28,7 @@ import pyoxigraph as ox
 
 from .atomic import atomic_write, check_not_input
 from .errors import InputError, StoreError, UsageError
-from .release import built_graph_files, load_graph
+from .release import built_graph, built_graph_files, load_graph
 from .remote import EndpointBackend
 from .resources import queries_dir
 from .results import FORMATS, XSD, Answer, Engine, Results, answer_from_ox, write
@@ -37,12 +37,13 @@ from .sparql import (
     check_limits,
     code_only,
     expand_iri,
+    names_graphs,
     parse_error,
     query_form,
     run_deep,
     star_order,
 )
-from .store import PREFIX_MAP, expand_inputs, to_ox_term, to_rdflib_term
+from .store import PREFIX_MAP, expand_inputs, load_files, to_ox_term, to_rdflib_term
 from .table import terminal_width
 
 log = logging.getLogger("phoihop.query")
@@ -212,15 +213,22 @@ def parse_params(pairs: Iterable[str]) -> dict[str, str]:
 
 
 class OxigraphBackend(Engine):
-    """The embedded pyoxigraph store; the default graph is the union of every graph, as in the build."""
+    """The embedded pyoxigraph store; the default graph is the union of every graph, as in the build.
+
+    Opened on a release's store, which holds only the union, `quads` loads the release's named graphs
+    the first time a query may name graphs (`names_graphs`), and they answer from then on."""
 
     name = "oxigraph"
 
-    def __init__(self, store: ox.Store):
+    def __init__(self, store: ox.Store, quads: Callable[[], ox.Store] | None = None):
         self.store = store
+        self.quads = quads
 
     def stream(self, text: str, source: str) -> Answer:
         """The answer, read lazily: rows are produced as the caller iterates."""
+        if self.quads is not None and names_graphs(text):
+            log.info("%s names graphs: reading the named graphs (the release's store holds their union)", source)
+            self.store, self.quads = self.quads(), None
         try:
             answer = self.store.query(text, use_default_graph_as_union=True, prefixes=PREFIX_MAP)
         except SyntaxError as err:
@@ -355,7 +363,8 @@ ENGINES = ("oxigraph", "rdflib")
 def open_graph(paths: Sequence[str | Path] | str | Path | None = None, engine: str = "oxigraph",
                endpoint: str | None = None, timeout: float | None = None,
                folder: Path | None = None, max_rows: int | None = None) -> Phoihop:
-    """Load the built graph (or the given files) into an engine, or connect to a SPARQL endpoint.
+    """Load the given files into an engine, open the built graph (its release's store when it has one),
+    or connect to a SPARQL endpoint.
 
     >>> g = open_graph("dist/phoihop.trig")                # doctest: +SKIP
     >>> g.query("programmes-active-in-year", year=2022)     # doctest: +SKIP
@@ -366,9 +375,13 @@ def open_graph(paths: Sequence[str | Path] | str | Path | None = None, engine: s
         return Phoihop(EndpointBackend(endpoint, timeout), folder, max_rows)
     if engine not in ENGINES:
         raise UsageError(f"unknown engine {engine!r} (one of {', '.join(ENGINES)})")
-    store = load_graph(paths)
-    backend = OxigraphBackend(store) if engine == "oxigraph" else RdflibBackend(store)
-    return Phoihop(backend, folder, max_rows)
+    if paths or engine != "oxigraph":
+        store = load_graph(paths)
+        backend = OxigraphBackend(store) if engine == "oxigraph" else RdflibBackend(store)
+        return Phoihop(backend, folder, max_rows)
+    built = built_graph()  # its store opens in milliseconds; the named graphs load only when a query names them
+    store, has_graphs = built.open()
+    return Phoihop(OxigraphBackend(store, None if has_graphs else lambda: load_files(built.files)), folder, max_rows)
 
 
 # --- what `phoihop query` does ------------------------------------------------------------------------
@@ -401,8 +414,9 @@ def run_command(target: str | None, *, stdin_text: str | None = None, params: It
     if fmt is not None and fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
     bound = parse_params(params)
-    inputs = [] if endpoint else expand_inputs(graphs) or built_graph_files()
-    graph = open_graph(inputs, engine=engine, endpoint=endpoint, timeout=timeout, max_rows=max_rows)
+    files = expand_inputs(graphs) if graphs and not endpoint else []
+    graph = open_graph(files or None, engine=engine, endpoint=endpoint, timeout=timeout, max_rows=max_rows)
+    inputs = files or ([] if endpoint else built_graph_files())
     query = parse_header(stdin_text or "", "<stdin>") if target == "-" else find_query(target, graph.folder)
     if "lang" in {p.name for p in query.parameters}:
         bound.setdefault("lang", lang)

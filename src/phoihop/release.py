@@ -2,9 +2,11 @@
 
     dist/
       releases/<id>/phoihop.ttl, phoihop.trig, manifest.json   one folder per conforming build (last KEEP kept)
+      releases/<id>/store/                                      the same quads as an indexed on-disk store
       current -> releases/<id>                                  switched by one atomic rename
       phoihop.ttl -> current/phoihop.ttl                        a stable name for every entry of the release
       phoihop.trig -> current/phoihop.trig
+      store -> current/store
       manifest.json -> current/manifest.json                    files with sizes and SHA-256, the verdict
       validation-report.txt                                     the last build's verdict, failed builds too
       .staging-<id>-<pid>/                                      a build being written (removed once its
@@ -17,6 +19,11 @@ release whole, and its staging folder is removed by the next build. Files or fol
 add to a release (a VoID description, a persistent store) get their stable name in dist/ the same way.
 Every command that reads "the built graph" asks `built_graph_files()`: ./dist when it holds a build, else
 the project's dist/, so the graph is found from any directory.
+
+The store (`store/`, an Oxigraph RocksDB folder written by the build) is what readers open when they are
+given no files: `open_store()` opens it read-only in milliseconds, where parsing phoihop.trig into memory
+takes seconds at national scale. Its files are in the manifest as `store/<name>` (sizes checked at every
+open); a release without one (`phoihop build --no-store`, older builds) is read from its graph files.
 """
 
 from __future__ import annotations
@@ -39,7 +46,7 @@ from . import __version__
 from .atomic import output_errors, process_alive
 from .errors import InputError, UsageError
 from .resources import project_root
-from .store import load_files
+from .store import load_files, open_read_only
 
 log = logging.getLogger("phoihop.release")
 
@@ -49,6 +56,7 @@ CURRENT = "current"
 MANIFEST = "manifest.json"
 STAGING_PREFIX = ".staging-"
 GRAPH_FILES = ("phoihop.trig", "phoihop.ttl")  # what readers load, preferred first (TriG keeps the graphs)
+STORE = "store"  # the release's indexed on-disk store (a folder)
 KEEP = 3
 _LEGACY_TEMPS = (".phoihop.ttl.", ".phoihop.trig.")  # temp names of builds before releases existed
 
@@ -69,19 +77,7 @@ def find_dist() -> Path:
 def release_files(dist: Path, verify: bool = False) -> list[Path]:
     """The graph files of dist's current release (resolved once, so all come from one build), checked
     against its manifest: sizes always, SHA-256 with `verify`."""
-    current = dist / CURRENT
-    if current.is_dir():
-        folder = current.resolve()
-        manifest = read_manifest(folder)
-        for name, entry in manifest.get("files", {}).items():
-            _check_file(folder / name, entry, verify)
-        for name in GRAPH_FILES:
-            if (folder / name).is_file():
-                return [folder / name]
-    for name in GRAPH_FILES:  # a dist/ written before releases existed
-        if (dist / name).is_file() and not (dist / name).is_symlink():
-            return [dist / name]
-    raise InputError("no built graph: run `phoihop build` first, or name the graph files", path=dist / GRAPH_FILES[0])
+    return release_graph(dist, verify).files
 
 
 def built_graph_files(verify: bool = False) -> list[Path]:
@@ -90,10 +86,50 @@ def built_graph_files(verify: bool = False) -> list[Path]:
 
 
 def load_graph(paths: Sequence[str | Path] | str | Path | None = None) -> ox.Store:
-    """The given RDF files (or folders), or else the built graph, in one pyoxigraph store."""
+    """The given RDF files (or folders), or else the built graph, in one in-memory pyoxigraph store."""
     if isinstance(paths, str | Path):
         paths = [paths]
     return load_files(paths or built_graph_files())
+
+
+@dataclass(frozen=True)
+class Built:
+    """The built graph as one release holds it: its graph files (TriG first) and, when the build wrote
+    one, the on-disk store of their union (None otherwise)."""
+
+    files: list[Path]
+    store: Path | None = None
+
+    def open(self) -> tuple[ox.Store, bool]:
+        """The store to query and whether it holds the named graphs: the union store opened read-only
+        (milliseconds), else the graph files loaded into memory (seconds at national scale)."""
+        if self.store is not None:
+            return open_read_only(self.store), False
+        return load_files(self.files), True
+
+
+def release_graph(dist: Path, verify: bool = False) -> Built:
+    """dist's current release, resolved once so that files and store come from one build, its files
+    checked against the manifest: sizes always, SHA-256 with `verify` (the store's files by size only)."""
+    current = dist / CURRENT
+    if current.is_dir():
+        folder = current.resolve()
+        entries = read_manifest(folder).get("files", {})
+        for name, entry in entries.items():
+            _check_file(folder / name, entry, verify and not name.startswith(f"{STORE}/"))
+        store = folder / STORE if any(name.startswith(f"{STORE}/") for name in entries) else None
+        for name in GRAPH_FILES:
+            if (folder / name).is_file():
+                return Built([folder / name], store)
+    for name in GRAPH_FILES:  # a dist/ written before releases existed
+        if (dist / name).is_file() and not (dist / name).is_symlink():
+            return Built([dist / name])
+    raise InputError("no built graph: run `phoihop build` first, or name the graph files", path=dist / GRAPH_FILES[0])
+
+
+def built_graph(verify: bool = False) -> Built:
+    """The built graph every command reads by default (see `find_dist`), with its store."""
+    return release_graph(find_dist(), verify)
 
 
 def read_manifest(folder: Path) -> dict:
@@ -152,10 +188,12 @@ class Staging:
         return self.folder / name
 
     def seal(self) -> None:
-        """Checksum the files written so far (a build does it on its writer thread, beside validation)."""
-        for path in sorted(self.folder.iterdir()):
-            if path.is_file() and path.name not in self.sums:
-                self.sums[path.name] = {"bytes": path.stat().st_size, "sha256": sha256(path)}
+        """Checksum the files written so far, those inside a folder (the store) as `folder/name` (a build
+        does it on its writer thread, beside validation)."""
+        for path in sorted(self.folder.rglob("*")):
+            name = path.relative_to(self.folder).as_posix()
+            if path.is_file() and name not in self.sums:
+                self.sums[name] = {"bytes": path.stat().st_size, "sha256": sha256(path)}
 
     def publish(self, summary: dict) -> list[Path]:
         """Checksum and fsync every file, move the folder into releases/ and switch `current` to it with

@@ -1,23 +1,17 @@
 """`phoihop serve`: a read-only SPARQL 1.1 Protocol endpoint over pyoxigraph, with a query page at `/`.
 
 pyoxigraph cannot cancel a running query from Python, so queries do not run in the web server: a few
-worker processes open a read-only on-disk copy of the graph and answer one query at a time. A query
-past the time limit gets 503 and its worker is killed and replaced, so no query can stall the endpoint;
-the pool size bounds concurrency, and the copy on disk is shared through the page cache, not duplicated.
-Starlette and uvicorn speak HTTP; this module only decides what to answer.
+worker processes answer one query at a time from the graph held in memory once and shared by fork
+(`phoihop.workers`; the release's on-disk store answers while the graph loads). A query past the time
+limit gets 503 and its worker is killed and replaced, so no query can stall the endpoint; the pool size
+bounds concurrency. Starlette and uvicorn speak HTTP; this module only decides what to answer.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
-import gc
 import logging
 import math
-import multiprocessing
-import os
-import shutil
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,15 +20,23 @@ from urllib.parse import parse_qs
 
 import pyoxigraph as ox
 
-from .atomic import output_errors, process_alive
 from .errors import InputError, UsageError
 from .query import list_queries
 from .query_page import page_html
-from .release import built_graph_files
+from .release import built_graph
 from .results import GRAPH_FORMATS, MEDIA_TYPES, ResultTooLarge, answer_from_ox
-from .sandbox import forbid_network
-from .sparql import UPDATE_FORMS, check_limits, federated, parse_error, query_form, run_deep, star_order
-from .store import expand_inputs, load_files
+from .sparql import (
+    UPDATE_FORMS,
+    check_limits,
+    federated,
+    names_graphs,
+    parse_error,
+    query_form,
+    run_deep,
+    star_order,
+)
+from .store import expand_inputs
+from .workers import Busy, Late, Lost, Source, WorkerPool, Zygote
 
 log = logging.getLogger("phoihop.serve")
 
@@ -49,7 +51,7 @@ class Limits:
     """What one request may cost: seconds, result rows, query characters; and how many run at once."""
 
     timeout: float = 10.0
-    max_rows: int = 10_000
+    max_rows: int = 100_000
     max_query_chars: int = 20_000
     workers: int = 2
 
@@ -139,129 +141,29 @@ def _located(err: InputError) -> str:
     return f"{err.line}:{err.column}: {err.message}" if err.line else err.message
 
 
-def worker_main(conn, store_path: str, limits: Limits) -> None:
-    """A worker process: wall itself off from the network, open the read-only store, say ready (and
-    whether the wall stands), then answer jobs until the pipe closes. A query runs on a thread with a deep
-    stack; an unexpected error answers 500 and the worker carries on."""
-    unsandboxed = forbid_network()
-    store = ox.Store.read_only(store_path)
-    federated("SELECT * { SERVICE <urn:x:warm-up> {} }")  # loads rdflib's parser now, not on a client's time
-    conn.send(("ready", unsandboxed))
-    while True:
+@dataclass(frozen=True)
+class QueryHandler:
+    """What a query worker does with a job (text, Accept, default graphs, named graphs): `execute` on a
+    thread with a deep stack; an unexpected error answers 500 and the worker carries on."""
+
+    limits: Limits
+
+    def warm_up(self) -> None:
+        federated("SELECT * { SERVICE <urn:x:warm-up> {} }")  # loads rdflib's parser now, not on a client's time
+
+    def __call__(self, store: ox.Store, job: tuple) -> Answer:
         try:
-            job = conn.recv()
-        except (EOFError, OSError):
-            return
-        try:
-            answer = run_deep(lambda job=job: execute(store, *job[:2], limits, *job[2:]))
+            return run_deep(lambda: execute(store, *job[:2], self.limits, *job[2:]))
         except Exception as err:  # a bug: the client learns it, the worker stays
-            answer = _text(500, f"internal error: {type(err).__name__}: {err}")
-        conn.send(answer)
+            return _text(500, f"internal error: {type(err).__name__}: {err}")
 
 
-# --- the pool of workers ------------------------------------------------------------------------------
-
-
-class Worker:
-    """One worker process and the pipe to it."""
-
-    def __init__(self, context, store_path: str, limits: Limits):
-        self.conn, child = context.Pipe()
-        self.process = context.Process(target=worker_main, args=(child, store_path, limits), daemon=True)
-        self.process.start()
-        child.close()
-
-    def wait_ready(self, seconds: float) -> bool:
-        """Whether the worker started; says once if it could not wall itself off from the network."""
-        if not self.conn.poll(seconds):
-            return False
-        status, unsandboxed = self.conn.recv()
-        if unsandboxed:
-            log.warning("query workers can open network connections (%s); SERVICE is still refused by "
-                        "the query check", unsandboxed)
-        return status == "ready"
-
-    def kill(self) -> None:
-        self.process.kill()
-        self.process.join(5)
-        self.conn.close()
-
-
-class WorkerPool:
-    """Worker processes handed out one query at a time; a late or dead worker is replaced."""
-
-    def __init__(self, store_path: str, limits: Limits):
-        self.store_path = store_path
-        self.limits = limits
-        self.context = multiprocessing.get_context("spawn")
-        self.idle: asyncio.Queue[Worker] = asyncio.Queue()
-        self.workers: set[Worker] = set()
-
-    async def start(self) -> None:
-        await asyncio.gather(*(self._add() for _ in range(self.limits.workers)))
-
-    async def _add(self) -> None:
-        worker = Worker(self.context, self.store_path, self.limits)
-        self.workers.add(worker)
-        if await asyncio.to_thread(worker.wait_ready, 120.0):
-            self.idle.put_nowait(worker)
-        else:
-            log.error("a query worker did not start")
-            self._drop(worker)
-
-    def _drop(self, worker: Worker) -> None:
-        self.workers.discard(worker)
-        worker.kill()
-
-    def _replace(self, worker: Worker) -> None:
-        self._drop(worker)
-        task = asyncio.get_running_loop().create_task(self._add())
-        task.add_done_callback(lambda t: t.exception() and log.error("replacing a worker: %s", t.exception()))
-
-    async def run(self, job: tuple) -> Answer:
-        try:
-            worker = await asyncio.wait_for(self.idle.get(), timeout=self.limits.timeout)
-        except TimeoutError:
-            return _text(503, "the endpoint is busy: no query slot came free within "
-                              f"{self.limits.timeout:g} s")
-        try:
-            worker.conn.send(job)
-            if not await asyncio.to_thread(worker.conn.poll, self.limits.timeout):
-                self._replace(worker)
-                return _text(503, f"the query ran past the time limit of this endpoint "
-                                  f"({self.limits.timeout:g} s) and was stopped")
-            answer = await asyncio.to_thread(worker.conn.recv)
-        except (EOFError, OSError) as err:
-            self._replace(worker)
-            return _text(500, f"the query worker failed ({type(err).__name__}); "
-                              "the query may need too much memory")
-        except BaseException:  # cancelled mid-query (shutdown, client gone): the worker may still be busy
-            self._replace(worker)
-            raise
-        self.idle.put_nowait(worker)
-        return answer
-
-    def stop(self) -> None:
-        for worker in list(self.workers):
-            self._drop(worker)
-
-
-# --- the web application ------------------------------------------------------------------------------
-
-
-def prepare_store(paths: Sequence[str | Path] | None, folder: Path) -> str:
-    """Bulk-load the graph into an on-disk store in `folder` that the workers open read-only."""
-    files = expand_inputs(paths) if paths else built_graph_files()
-    with output_errors(folder):
-        store = ox.Store(str(folder))
-    load_files(files, store, bulk=True)
-    with output_errors(folder):
-        store.flush()
-    count = len(store)
-    del store
-    gc.collect()  # release the writer's lock before the workers open the store
-    log.info("serving %d quads from %s", count, ", ".join(map(str, files)))
-    return str(folder)
+def source_of(paths: Sequence[str | Path] | None) -> Source:
+    """The given files, or the built graph with its release's store."""
+    if paths:
+        return Source(expand_inputs(paths))
+    built = built_graph()
+    return Source(built.files, built.store)
 
 
 def _is_iri(text: str) -> bool:
@@ -327,22 +229,29 @@ async def _answer(request, limits: Limits, pool: WorkerPool) -> Answer:
             return _text(400, f"{key}: not an IRI: {bad[:200]!r}")
     job = (text, request.headers.get("accept"), params.get("default-graph-uri", []),
            params.get("named-graph-uri", []))
-    return await pool.run(job)
+    graphs = bool(job[2] or job[3]) or names_graphs(text)
+    try:
+        return await pool.run(job, needs_graphs=graphs)
+    except Busy:
+        return _text(503, f"the endpoint is busy: no query slot came free within {limits.timeout:g} s")
+    except Late:
+        return _text(503, f"the query ran past the time limit of this endpoint ({limits.timeout:g} s) and was "
+                          "stopped")
+    except Lost:
+        return _text(500, "the query worker failed; the query may need too much memory")
 
 
-def create_app(store_path: str, limits: Limits = Limits(), owned: Path | None = None):
+def create_app(source: Source, limits: Limits = Limits(), zygote: Zygote | None = None):
     """The Starlette app: /sparql (SPARQL 1.1 Protocol, read-only), / (query page), /queries (the library).
 
-    `owned` is a folder removed at shutdown (uvicorn ends the process by re-raising SIGTERM/SIGINT
-    after the lifespan has finished, so this is the last place where cleaning up is sure to run).
-    """
+    `zygote`: the process loading `source` into memory, when the caller started it (to see it load)."""
     from starlette.applications import Starlette
     from starlette.middleware import Middleware
     from starlette.middleware.cors import CORSMiddleware
     from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
     from starlette.routing import Route
 
-    pool = WorkerPool(store_path, limits)
+    pool = WorkerPool(source, QueryHandler(limits), limits.workers, limits.timeout, zygote)
 
     async def sparql(request) -> Response:
         answer = await _answer(request, limits, pool)
@@ -361,13 +270,11 @@ def create_app(store_path: str, limits: Limits = Limits(), owned: Path | None = 
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
-        await pool.start()
         try:
+            await pool.start()
             yield
         finally:
             pool.stop()
-            if owned is not None:
-                shutil.rmtree(owned, ignore_errors=True)
 
     routes = [Route("/", page), Route("/queries", queries), Route("/sparql", sparql, methods=["GET", "POST"]),
               Route("/sparql", not_allowed, methods=["PUT", "DELETE", "PATCH"])]
@@ -378,7 +285,8 @@ def create_app(store_path: str, limits: Limits = Limits(), owned: Path | None = 
 
 def serve(graphs: Sequence[str | Path] | None = None, host: str = "127.0.0.1", port: int = 7878,
           limits: Limits = Limits()) -> None:
-    """Load the graph, start the workers and serve until interrupted; the on-disk copy is removed after."""
+    """Start the workers and serve until interrupted: at once from the release's store when there is one
+    (the graph loads into memory meanwhile), else once the given files are loaded."""
     import socket
 
     import uvicorn
@@ -392,25 +300,16 @@ def serve(graphs: Sequence[str | Path] | None = None, host: str = "127.0.0.1", p
             pass
     except OSError as err:
         raise UsageError(f"cannot listen on {host}:{port}: {err.strerror or err}") from None
-    _remove_stale_copies(Path(tempfile.gettempdir()))
-    folder = Path(tempfile.mkdtemp(prefix=f"{COPY_PREFIX}{os.getpid()}-"))
+    source = source_of(graphs)
+    zygote = Zygote(source.files, QueryHandler(limits))
     try:
-        app = create_app(prepare_store(graphs, folder / "store"), limits, owned=folder)
+        if source.store is None:  # nothing answers before the files are loaded: a bad file ends here
+            try:
+                log.info("serving %d quads from %s", zygote.wait_loaded(), ", ".join(map(str, source.files)))
+            except RuntimeError as err:
+                raise InputError(str(err)) from None
+        app = create_app(source, limits, zygote)
         log.warning("SPARQL endpoint at http://%s:%d/sparql (query page at /)", host, port)
         uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-COPY_PREFIX = "phoihop-serve-"
-
-
-def _remove_stale_copies(tmp: Path) -> None:
-    """Store copies of endpoints that were killed (kill -9, a crash) before they could remove them: the
-    folder names carry the process id."""
-    with contextlib.suppress(OSError):
-        for folder in tmp.glob(f"{COPY_PREFIX}*-*"):
-            pid = folder.name[len(COPY_PREFIX):].split("-", 1)[0]
-            if pid.isdigit() and int(pid) != os.getpid() and not process_alive(int(pid)):
-                log.info("removing %s, left by a stopped endpoint", folder)
-                shutil.rmtree(folder, ignore_errors=True)
+        zygote.stop()

@@ -8,6 +8,8 @@
 - `run_deep`: embedded queries run on a thread with a large stack, so what passes the limits has room.
 - `federated`: whether a query calls another endpoint (SERVICE), decided from rdflib's algebra of the query,
   never from its text, so `{} .SERVICE <...>` or a keyword spelt with \\u escapes cannot slip through.
+- `names_graphs`: whether a query may name graphs (GRAPH, FROM), so that it is not answered from a store
+  that holds only their union.
 - `star_order`: `SELECT *` columns in the order the variables first appear in the query, on every engine.
 """
 
@@ -42,6 +44,7 @@ _STAR = re.compile(r"\s*SELECT\s+(?:(?:DISTINCT|REDUCED)\s+)?\*", re.I)
 _VARIABLE = re.compile(r"[?$]([A-Za-z0-9_\u00B7\u00C0-\uFFFF]+)")
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _BARE_SERVICE = re.compile(r"(?<![\w:\-])service(?![\w:\-])", re.I)
+_GRAPH_WORDS = re.compile(r"(?<![\w:\-?$])(?:graph|from)(?![\w:\-])", re.I)
 QUERY_FORMS = {"select", "construct", "ask", "describe"}
 UPDATE_FORMS = {"insert", "delete", "load", "clear", "drop", "create", "add", "move", "copy", "with"}
 _OPEN, _CLOSE = "{([", "})]"
@@ -144,6 +147,13 @@ def federated(text: str) -> bool:
     except Exception:  # rdflib raises assorted types; whatever it cannot read is judged by its words
         return bool(_BARE_SERVICE.search(code_only(plain)))
     return bool(found)
+
+
+def names_graphs(text: str) -> bool:
+    """Whether a query may name graphs: GRAPH or FROM outside IRIs, strings, comments, prefixed names and
+    variables (\\u escapes undone first). Conservative: a false alarm only sends the query to the named
+    graphs, which answer every query; a miss would answer from the union alone."""
+    return bool(_GRAPH_WORDS.search(code_only(unescape_codepoints(text))))
 
 
 def star_order(text: str, variables: list[str]) -> list[str] | None:

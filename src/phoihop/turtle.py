@@ -31,7 +31,7 @@ from typing import IO
 import pyoxigraph as ox
 
 from .namespaces import ID
-from .store import PREFIX_MAP
+from .store import PREFIX_MAP, graph_dumps
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -303,20 +303,22 @@ def serialize(triples: Iterable[ox.Triple], prefixes: Mapping[str, str] = PREFIX
     return buffer.getvalue()
 
 
-def union_ntriples(store: ox.Store) -> list[str]:
-    """The triples of every graph of the store as N-Triples lines (a triple in two graphs comes twice).
+def union_ntriples(store: ox.Store, dumps: Iterable[bytes] | None = None) -> list[str]:
+    """The triples of every graph of the store (or of its `store.graph_dumps`) as N-Triples lines (a
+    triple in two graphs comes twice).
 
     Each graph is dumped natively; the writer drops the repeats (cheaper than SPARQL's DISTINCT over the
     union: 0.3 s against 1.3 s at 100k triples).
     """
     lines: list[str] = []
-    for graph in (ox.DefaultGraph(), *store.named_graphs()):
-        lines.extend(store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph).decode("utf-8").split("\n"))
+    for data in graph_dumps(store) if dumps is None else dumps:
+        lines.extend(data.decode("utf-8").split("\n"))
     return lines
 
 
-def write_union(store: ox.Store, target: str | Path) -> int:
+def write_union(store: ox.Store, target: str | Path, dumps: Iterable[bytes] | None = None) -> int:
     """The union of the store's graphs as readable Turtle in `target` (the caller makes it atomic: the build
-    writes a staged temporary file); returns the number of distinct triples."""
+    writes a staged temporary file); returns the number of distinct triples. `dumps`: the store's graphs
+    already dumped (`store.graph_dumps`), when the caller needs them too."""
     with open(target, "w", encoding="utf-8") as handle:
-        return write_lines(union_ntriples(store), handle)
+        return write_lines(union_ntriples(store, dumps), handle)

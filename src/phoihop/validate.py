@@ -34,14 +34,16 @@ __all__ = ["ENGINES", "CheckOutcome", "ValidationReport", "ValidationResult", "V
            "render", "run_checks", "validate_command", "validate_files", "validate_graph", "validate_store"]
 
 
-def validate_store(store: ox.Store, shapes: rdflib.Graph | None = None, engine: str = "sparql") -> ValidationReport:
+def validate_store(store: ox.Store, shapes: rdflib.Graph | None = None, engine: str = "sparql",
+                   workers: int | None = None) -> ValidationReport:
     """SHACL alone on the union of a store's graphs.
 
     "sparql" compiles the shapes to SPARQL run natively on the store (fast; tests prove its reports equal
-    pySHACL's on every shape fixture and on the curated graph); "pyshacl" is the reference engine.
+    pySHACL's on every shape fixture and on the curated graph), on `workers` threads; "pyshacl" is the
+    reference engine.
     """
     if engine == "sparql":
-        return shacl_sparql.validate_store(store, shapes)
+        return shacl_sparql.validate_store(store, shapes, workers)
     if engine == "pyshacl":
         return validate_graph(to_rdflib(store), shapes)
     raise InputError(f"unknown SHACL engine {engine!r} (one of {', '.join(ENGINES)})")
@@ -141,9 +143,11 @@ class Verdict:
         return graph
 
 
-def check(store: ox.Store, engine: str = "sparql", shapes: rdflib.Graph | None = None) -> Verdict:
-    """The one validation entry point: the shapes and the check queries on a store (already inferred)."""
-    return Verdict(validate_store(store, shapes, engine), run_checks(store))
+def check(store: ox.Store, engine: str = "sparql", shapes: rdflib.Graph | None = None,
+          workers: int | None = None) -> Verdict:
+    """The one validation entry point: the shapes and the check queries on a store (already inferred).
+    `workers`: threads for the SPARQL engine (default one per core, at most four)."""
+    return Verdict(validate_store(store, shapes, engine, workers), run_checks(store))
 
 
 def validate_files(paths: list[str | Path], base: list[str | Path] | tuple = (), engine: str = "sparql") -> Verdict:

@@ -1,0 +1,263 @@
+"""The scale-out path measured: bulk load a built graph into the Oxigraph server and into OpenLink Virtuoso, then
+time the named queries there over HTTP.
+
+    python benchmarks/scale_out.py --trig /tmp/dist-10M/phoihop.trig --bindings bindings.json
+    python benchmarks/scale_out.py --trig dist/phoihop.trig            # queries bound on the file itself
+
+Oxigraph: `oxigraph load` (its bulk loader) into a fresh folder, then `oxigraph serve-read-only
+--union-default-graph`. Virtuoso: a throw-away database (as .ci/stores.sh starts one, with buffers for a large
+load), the RDF bulk loader (`ld_dir` + `rdf_loader_run` + `checkpoint`) through isql; its default graph is the
+union of its graphs. Each server is started on a free loopback port, measured and stopped by its process id;
+its database is removed. Every query runs --repeat times after a warm-up; the rows are compared with the
+embedded answer's count (Virtuoso's known differences, durations as month counts, are reported as such).
+Prints a table and, with --json, writes the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import resource
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+JSON = "application/sparql-results+json"
+NTRIPLES = "application/n-triples"
+OXIGRAPH = Path(sys.executable).with_name("oxigraph")
+VIRTUOSO_BUFFERS = 340_000  # 8 KB pages: 2.6 GiB, Virtuoso's advice for a machine giving it 4 GB
+VIRTUOSO_INI = """[Database]
+DatabaseFile = {db}/virtuoso.db
+ErrorLogFile = {db}/virtuoso.log
+LockFile = {db}/virtuoso.lck
+TransactionFile = {db}/virtuoso.trx
+xa_persistent_file = {db}/virtuoso.pxa
+[TempDatabase]
+DatabaseFile = {db}/virtuoso-temp.db
+TransactionFile = {db}/virtuoso-temp.trx
+[Parameters]
+ServerPort = 127.0.0.1:{sql}
+DisableUnixSocket = 1
+NumberOfBuffers = {buffers}
+MaxDirtyBuffers = {dirty}
+DirsAllowed = ., {data}
+[HTTPServer]
+ServerPort = 127.0.0.1:{http}
+ServerRoot = {db}
+ServerThreads = 4
+[SPARQL]
+ResultSetMaxRows = 1000000
+MaxQueryExecutionTime = 300
+"""
+KNOWN_DIFFERENCES = {"commitments-by-frequency", "commitments-in-force-on"}  # Virtuoso 7: durations as months
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def wait_for(url: str, seconds: float, process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server exited with {process.returncode}")
+        with contextlib.suppress(httpx.HTTPError):
+            if httpx.get(url, timeout=5).status_code < 500:
+                return
+        time.sleep(0.5)
+    raise RuntimeError(f"{url} did not answer within {seconds:g} s")
+
+
+@contextlib.contextmanager
+def running(command: list[str], ready: str, cwd: Path | None = None, seconds: float = 300) -> Iterator[None]:
+    """A server process until the block ends; stopped by its own process id (SIGTERM, then SIGKILL)."""
+    log = open(Path(tempfile.gettempdir()) / f"phoihop-scale-out-{os.getpid()}.log", "ab")  # noqa: SIM115
+    process = subprocess.Popen(command, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_for(ready, seconds, process)
+        yield
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(120)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        log.close()
+
+
+def oxigraph(trig: Path, folder: Path, bound: list[dict], repeat: int) -> dict:
+    """Bulk load into a fresh Oxigraph database, serve it read-only, time the queries."""
+    location = folder / "oxigraph"
+    start, cpu = time.perf_counter(), children_cpu()
+    done = subprocess.run([str(OXIGRAPH), "load", "--location", str(location), "--file", str(trig)],
+                          capture_output=True, text=True)
+    if done.returncode:
+        return {"error": f"oxigraph load: {done.stderr.strip()[-300:]}"}
+    record = {"load_seconds": time.perf_counter() - start, "load_cpu": children_cpu() - cpu,
+              "disk_mb": _size_mb(location)}
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/query"
+    command = [str(OXIGRAPH), "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}",
+               "--union-default-graph"]
+    with running(command, f"{url}?query=ASK%7B%7D"):
+        record["queries"] = time_queries(url, bound, repeat)
+    return record
+
+
+def virtuoso(trig: Path, folder: Path, bound: list[dict], repeat: int) -> dict:
+    """Bulk load into a throw-away Virtuoso database (ld_dir + rdf_loader_run), time the queries."""
+    if shutil.which("virtuoso-t") is None or shutil.which("isql-vt") is None:
+        return {"error": "n/a (virtuoso-opensource is not installed: apt-get install virtuoso-opensource)"}
+    db, data = folder / "virtuoso", folder / "virtuoso-data"
+    db.mkdir()
+    data.mkdir()
+    nquads = data / "graph.nq"
+    _to_nquads(trig, nquads)  # Virtuoso's loader reads N-Quads; TriG prefixes it handles poorly
+    http, sql = free_port(), free_port()
+    (db / "virtuoso.ini").write_text(VIRTUOSO_INI.format(db=db, sql=sql, http=http, data=data,
+                                                         buffers=VIRTUOSO_BUFFERS, dirty=VIRTUOSO_BUFFERS * 3 // 4),
+                                     encoding="utf-8")
+    url = f"http://127.0.0.1:{http}/sparql"
+    with running(["virtuoso-t", "-c", str(db / "virtuoso.ini"), "+foreground"], f"{url}?query=ASK%7B%7D",
+                 cwd=db):
+        start = time.perf_counter()
+        script = (f"ld_dir('{data}', 'graph.nq', 'urn:phoihop:default'); rdf_loader_run(); checkpoint; "
+                  "SELECT COUNT(*) FROM DB.DBA.load_list WHERE ll_error IS NOT NULL;")
+        done = subprocess.run(["isql-vt", f"127.0.0.1:{sql}", "dba", "dba", f"exec={script}"], capture_output=True,
+                              text=True, timeout=7200)
+        if done.returncode:
+            return {"error": f"virtuoso bulk load: {(done.stderr or done.stdout).strip()[-300:]}"}
+        record = {"load_seconds": time.perf_counter() - start, "disk_mb": _size_mb(db)}
+        record["queries"] = time_queries(url, bound, repeat)
+    return record
+
+
+def _to_nquads(trig: Path, target: Path) -> None:
+    import pyoxigraph as ox
+
+    with open(target, "wb") as handle:
+        ox.serialize(ox.parse(path=str(trig), format=ox.RdfFormat.TRIG), handle, format=ox.RdfFormat.N_QUADS)
+
+
+def _size_mb(folder: Path) -> float:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 2**20
+
+
+def time_queries(url: str, bound: list[dict], repeat: int) -> dict:
+    """Median seconds and rows of every bound query over HTTP (POST, JSON results), after a warm-up. One
+    connection per request: Virtuoso 7 stalls on a kept-alive connection's second POST."""
+    out = {}
+    with httpx.Client(timeout=600, limits=httpx.Limits(max_keepalive_connections=0)) as client:
+        for item in bound:
+            times, rows, error = [], None, None
+            graph = item.get("form") in ("construct", "describe")
+            for _ in range(repeat + 1):
+                start = time.perf_counter()
+                try:
+                    response = client.post(url, data={"query": item["text"]},
+                                           headers={"Accept": NTRIPLES if graph else JSON})
+                except httpx.HTTPError as err:
+                    error = f"{type(err).__name__}: {err}"
+                    break
+                if response.status_code != 200:
+                    error = f"HTTP {response.status_code}: {response.text[:160]}"
+                    break
+                rows = count_rows(response, graph)
+                times.append(time.perf_counter() - start)
+            if error:
+                out[item["name"]] = {"error": error}
+            else:
+                out[item["name"]] = {"seconds": statistics.median(times[1:] or times), "rows": rows,
+                                     "expected": item.get("rows"),
+                                     "known_difference": item["name"] in KNOWN_DIFFERENCES}
+    return out
+
+
+def count_rows(response: httpx.Response, graph: bool) -> int:
+    """Result rows (triples of a CONSTRUCT, 1 for ASK) in an answer."""
+    if graph:
+        return sum(1 for line in response.text.splitlines() if line.strip() and not line.startswith("#"))
+    body = response.json()
+    return len(body["results"]["bindings"]) if "results" in body else 1
+
+
+def run(trig: Path, bound: list[dict], repeat: int, folder: Path | None = None) -> dict:
+    """Both stores, one after the other, in a scratch folder that is removed afterwards."""
+    scratch = Path(tempfile.mkdtemp(prefix="phoihop-scale-out-", dir=folder))
+    try:
+        return {"oxigraph": _guarded(oxigraph, trig, scratch, bound, repeat),
+                "virtuoso": _guarded(virtuoso, trig, scratch, bound, repeat)}
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _guarded(step, *args) -> dict:
+    try:
+        return step(*args)
+    except Exception as err:  # a benchmark reports the failing store and carries on with the other
+        return {"error": f"{type(err).__name__}: {str(err)[:300]}"}
+
+
+def bound_for(trig: Path, bindings: Path | None = None) -> list[dict]:
+    """The named queries bound as a benchmark run wrote them (`Bound.to_json` records), or else on the file
+    itself; checks left out (they return rows only on a damaged graph)."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    from bindings import bind_all, load_bound
+
+    from phoihop.query import open_graph
+
+    if bindings is not None:
+        bound = load_bound(json.loads(bindings.read_text(encoding="utf-8")))
+    else:
+        bound = bind_all(open_graph([trig]))
+    return [{**b.to_json(), "text": b.text, "form": b.query.form} for b in bound if not b.is_check]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
+    parser.add_argument("--trig", type=Path, required=True, help="the built graph (phoihop.trig)")
+    parser.add_argument("--bindings", type=Path,
+                        help="bound queries as benchmarks/run.py writes them (name, params, rows)")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--json", type=Path)
+    args = parser.parse_args(argv)
+    bound = bound_for(args.trig, args.bindings)
+    record = run(args.trig, bound, args.repeat)
+    for store, figures in record.items():
+        if "error" in figures:
+            print(f"{store}: {figures['error']}")
+            continue
+        print(f"{store}: bulk load {figures['load_seconds']:.1f} s, {figures['disk_mb']:.0f} MB on disk")
+        for name, q in figures["queries"].items():
+            cell = q.get("error") or f"{q['seconds']:.3f} s, {q['rows']} rows" + (
+                "" if q["rows"] == q["expected"] or q["expected"] is None else f" (embedded: {q['expected']})")
+            print(f"  {name:45s} {cell}")
+    if args.json:
+        args.json.write_text(json.dumps(record, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

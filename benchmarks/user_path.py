@@ -1,0 +1,147 @@
+"""What a researcher meets at scale, for benchmarks/run.py: `phoihop build` as a command (wall, CPU-seconds,
+peak memory), `phoihop query NAME` end to end from the release's on-disk store (first and later runs) against
+the same query on the graph file loaded into memory, and `phoihop serve`: seconds to the first answer and to
+the graph in memory, each named query's median over HTTP, and a mixed load from 8 clients
+(benchmarks/load_serve.py) with its errors on good queries and its p50/p99.
+
+Every figure comes from processes started here, on the queries the fast phase bound to nodes of the graph.
+"""
+
+from __future__ import annotations
+
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+from bindings import Bound  # the benchmarks folder is on sys.path (run.py puts it there)
+
+CLI = [sys.executable, "-m", "phoihop.cli", "-q"]
+QUERY_RUNS = 3  # `phoihop query` runs per form; the first is the coldest this machine allows (page cache kept)
+
+
+def children() -> tuple[float, float]:
+    """CPU-seconds and peak memory (MB) of the children waited for so far."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def run_user(graph: Path, bound: list[Bound], key: str, requests: int, timeout: float) -> dict:
+    """Build with the CLI into a scratch folder, then time `phoihop query` and `phoihop serve` there."""
+    scratch = Path(tempfile.mkdtemp(prefix="phoihop-user-"))
+    steps: dict = {}
+    try:
+        cpu = children()[0]
+        start = time.perf_counter()
+        done = subprocess.run([*CLI, "build", "--data", str(graph), "-o", str(scratch / "dist")],
+                              capture_output=True, text=True, cwd=scratch)
+        steps["phoihop build (command)"] = {"seconds": time.perf_counter() - start,
+                                            "cpu_seconds": children()[0] - cpu, "peak_mb": children()[1],
+                                            "exit": done.returncode, "stderr": done.stderr.strip()[-300:]}
+        if done.returncode:
+            return {"steps": steps}
+        item = next(b for b in bound if b.name == key)
+        steps["phoihop query (store)"] = cli_query(item, scratch, [])
+        steps["phoihop query (graph file in memory)"] = cli_query(
+            item, scratch, ["--graph", str(scratch / "dist" / "current" / "phoihop.trig")])
+        steps.update(serve_figures(bound, scratch, requests, timeout))
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return {"steps": steps}
+
+
+def cli_query(item: Bound, cwd: Path, extra: list[str]) -> dict:
+    """`phoihop query NAME -p …` end to end, QUERY_RUNS times: every wall time, the first, the median."""
+    command = [*CLI, "query", item.name, "--format", "csv", "-o", str(cwd / "answer.csv"), *extra]
+    for name, value in item.params.items():
+        command += ["-p", f"{name}={value}"]
+    walls = []
+    for _ in range(QUERY_RUNS):
+        start = time.perf_counter()
+        done = subprocess.run(command, capture_output=True, text=True, cwd=cwd)
+        walls.append(time.perf_counter() - start)
+        if done.returncode:
+            return {"error": f"exit {done.returncode}: {done.stderr.strip()[-200:]}"}
+    return {"seconds": statistics.median(walls), "first": walls[0], "runs": walls, "query": item.name}
+
+
+def serve_figures(bound: list[Bound], cwd: Path, requests: int, timeout: float) -> dict:
+    """`phoihop serve` on the release: start-up, each bound query's median over HTTP, then the mixed load."""
+    import load_serve
+
+    steps: dict = {}
+    port = load_serve.free_port()
+    url = f"http://{load_serve.HOST}:{port}/sparql"
+    with load_serve.server(None, port, timeout, 2, cwd=cwd) as started:
+        steps["serve: first answer"] = {"seconds": started.first_answer}
+        steps["serve: graph in memory"] = {"seconds": started.in_memory}
+        medians, errors = {}, []
+        with httpx.Client(timeout=timeout + 5) as client:
+            for item in bound:
+                walls = []
+                for _ in range(3):
+                    start = time.perf_counter()
+                    response = client.post(url, data={"query": item.text}, headers={"Accept": load_serve.JSON
+                                           if item.query.form in ("select", "ask") else load_serve.NTRIPLES})
+                    walls.append(time.perf_counter() - start)
+                    if response.status_code != 200:
+                        errors.append(f"{item.name}: HTTP {response.status_code}")
+                        break
+                medians[item.name] = statistics.median(walls)
+        slowest = max(medians, key=medians.get)
+        steps["serve: slowest named query median over HTTP"] = {"seconds": medians[slowest], "query": slowest,
+                                                                "errors": errors, "medians": medians}
+        jobs = load_serve.mixed_jobs(bound, requests, 0.7, 3, seed=1)
+        result = load_serve.run_load(url, jobs, 8, timeout, started.process)
+    good = result["classes"].get("good", {})
+    bad = sum(len(c["unexpected"]) for c in result["classes"].values())
+    steps["serve: mixed load, 8 clients"] = {
+        "seconds": result["seconds"], "requests": sum(c["requests"] for c in result["classes"].values()),
+        "good_p50": good.get("p50"), "good_p99": good.get("p99"), "good_errors": len(good.get("unexpected", [])),
+        "unexpected": bad, "still_up": result["still_up"]}
+    return steps
+
+
+def user_rows(key: str) -> list[tuple[str, Callable[[dict], str]]]:
+    """The table rows of this phase for benchmarks/run.py: (label, a size's record -> cell)."""
+    def cell(step: str, *fields: str, unit: str = "s") -> Callable[[dict], str]:
+        def text(record: dict) -> str:
+            phase = record.get("user", {})
+            figures = phase.get("steps", {}).get(step)
+            if not figures or "error" in figures:
+                return str((figures or {}).get("error") or phase.get("error") or "n/a")[:40]
+            return " / ".join(_number(figures.get(f), unit) for f in fields or ("seconds",))
+        return text
+
+    def with_query(step: str) -> Callable[[dict], str]:
+        return lambda r: f"{cell(step)(r)} ({r.get('user', {}).get('steps', {}).get(step, {}).get('query', '?')})"
+    build, load = "phoihop build (command)", "serve: mixed load, 8 clients"
+    return [
+        ("`phoihop build` command: wall s / CPU-s / peak MB", lambda r: cell(build, "seconds", "cpu_seconds")(r)
+         + " / " + cell(build, "peak_mb", unit="n")(r)),
+        (f"`phoihop query {key}` from the release store: first / median wall, s",
+         cell("phoihop query (store)", "first", "seconds")),
+        (f"`phoihop query {key} --graph phoihop.trig`: first / median wall, s",
+         cell("phoihop query (graph file in memory)", "first", "seconds")),
+        ("`phoihop serve`: first answer / graph in memory, s after start", lambda r: cell("serve: first answer")(r)
+         + " / " + cell("serve: graph in memory")(r)),
+        ("`phoihop serve`: slowest named query, median over HTTP, s",
+         with_query("serve: slowest named query median over HTTP")),
+        ("`phoihop serve`: mixed load: requests / errors on good queries", cell(load, "requests", "good_errors",
+                                                                                  unit="n")),
+        ("`phoihop serve`: mixed load: good queries p50 / p99, s", cell(load, "good_p50", "good_p99")),
+    ]
+
+
+def _number(value, unit: str) -> str:
+    if not isinstance(value, int | float):
+        return "n/a"
+    if unit == "n":
+        return f"{value:,.0f}"
+    return f"{value:.3f}" if value < 1 else f"{value:.2f}"
