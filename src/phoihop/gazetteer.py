@@ -372,7 +372,7 @@ def _legislature(graph: Graph) -> URIRef:
     return LEGISLATURE
 
 
-def _legal_basis(graph: Graph, basis: str) -> URIRef:
+def legal_basis(graph: Graph, basis: str) -> URIRef:
     number, _, day = basis.partition("@")
     node = instrument_iri(issuer_key(number), number_slug(number))
     graph.add((node, RDF.type, PH.Resolution))
@@ -468,7 +468,7 @@ def _add_changes(g: Graph, gaz: Gazetteer) -> None:
             g.add((event, PH.originalArea, source.iri))
         g.add((event, PH.resultingArea, result.iri))
         if result.legal_basis:
-            g.add((event, PH.legalBasis, _legal_basis(g, result.legal_basis)))
+            g.add((event, PH.legalBasis, legal_basis(g, result.legal_basis)))
         g.add((event, PROV.wasDerivedFrom, SOURCE))
 
 

@@ -137,8 +137,6 @@ def _scheme_terms() -> dict[str, dict[str, str]]:
 def load_tables() -> Tables:
     """Read data/synth, the lexicon, the gazetteer and the SKOS schemes."""
     data = data_dir()
-    lexicon = {row["key"]: row for _, row in _rows(data / "lexicon" / "actors.csv")}
-    sectors = {slug(row["name_vi"]): row for _, row in _rows(data / "lexicon" / "sectors.csv")}
     concepts = _scheme_terms()
 
     def scheme(prefix: str) -> dict[str, dict[str, str]]:
@@ -155,7 +153,32 @@ def load_tables() -> Tables:
     doctypes = {props["notation"]: DocType(str(ID[f"doctype/{code}"]), props.get("instrumentClass", other),
                                            *labels(code, props))
                 for code, props in scheme("doctype").items() if "notation" in props}
+    bodies = _bodies(data, roles)
+    pairs = _pairs(data, bodies, topics, doctypes)
+    names = [(row["part"], row["value"]) for _, row in _rows(data / "synth" / "names.csv")]
+    places = list(_rows(data / "synth" / "places.csv"))
+    gazetteer = load_gazetteer()
+    statuses, concurrent = _status_weights(data, set(scheme("status"))), _concurrent_posts(data, bodies, roles)
+    return Tables(
+        bodies=bodies, pairs=pairs, actions=_actions(data, pairs, topics, frequencies),
+        instruments=_instruments(data, bodies, doctypes),
+        laws=[(r["name_vi"], r["name_en"]) for _, r in _rows(data / "lexicon" / "laws.csv")
+              if r["name_vi"].startswith(("Luật", "Bộ luật"))],
+        surnames=[r["surname"] for _, r in _rows(data / "lexicon" / "surnames.csv")],
+        middles=[v for part, v in names if part == "middle"],
+        givens=[v for part, v in names if part == "given"],
+        district_kinds=_district_kinds(data, places),
+        syllables=([r["value"] for _, r in places if r["part"] == "first"],
+                   [r["value"] for _, r in places if r["part"] == "second"]),
+        doctypes=doctypes, topics=topics, roles=roles, frequencies=frequencies,
+        provinces=[a for a in gazetteer.areas.values() if not a.is_nation and a.valid_from is None],
+        areas=gazetteer.areas, statuses=statuses, concurrent=concurrent, sizes=_document_sizes(data))
 
+
+def _bodies(data: Path, roles: dict) -> dict[str, list[Body]]:
+    """data/synth/bodies.csv: the bodies each level has, named from the actor lexicon or a sector."""
+    lexicon = {row["key"]: row for _, row in _rows(data / "lexicon" / "actors.csv")}
+    sectors = {slug(row["name_vi"]): row for _, row in _rows(data / "lexicon" / "sectors.csv")}
     bodies_path = data / "synth" / "bodies.csv"
     bodies: dict[str, list[Body]] = {"national": [], "province": [], "district": []}
     for line, row in _rows(bodies_path):
@@ -184,7 +207,11 @@ def load_tables() -> Tables:
         bodies.setdefault(row["level"], []).append(Body(
             row["level"], ref, key, key_city, vi, vi_city, en, str(PH[cls]), row["code"], row["head_role"],
             row["area_form"] == "bare", row["parent"]))
+    return bodies
 
+
+def _pairs(data: Path, bodies: dict[str, list[Body]], topics: dict, doctypes: dict) -> list[PairKind]:
+    """data/synth/pairs.csv: which bodies of a level make agreements together, of which kind, on what."""
     pairs_path = data / "synth" / "pairs.csv"
     pairs = []
     for line, row in _rows(pairs_path):
@@ -194,7 +221,11 @@ def load_tables() -> Tables:
                 or pair.kind not in doctypes:
             raise DataInvalid("unknown body, topic or kind", path=pairs_path, line=line)
         pairs.append(pair)
+    return pairs
 
+
+def _actions(data: Path, pairs: list[PairKind], topics: dict, frequencies: set[str]) -> dict[str, list[Action]]:
+    """data/synth/actions.csv: the tasks of each topic; every topic a pair works on needs some."""
     actions_path = data / "synth" / "actions.csv"
     actions: dict[str, list[Action]] = {}
     for line, row in _rows(actions_path):
@@ -207,7 +238,11 @@ def load_tables() -> Tables:
     missing = {t for p in pairs for t in p.topics} - set(actions)
     if missing:
         raise DataInvalid(f"no actions for topics {sorted(missing)}", path=actions_path)
+    return actions
 
+
+def _instruments(data: Path, bodies: dict[str, list[Body]], doctypes: dict) -> list[InstrumentKind]:
+    """data/synth/instruments.csv: the instruments each level's issuers publish, and how many a year."""
     instruments_path = data / "synth" / "instruments.csv"
     instruments = []
     for line, row in _rows(instruments_path):
@@ -216,10 +251,12 @@ def load_tables() -> Tables:
         if kind.notation not in doctypes or kind.issuer not in {b.ref for b in bodies[kind.level]}:
             raise DataInvalid("unknown document type or issuer", path=instruments_path, line=line)
         instruments.append(kind)
+    return instruments
 
-    names = [(row["part"], row["value"]) for _, row in _rows(data / "synth" / "names.csv")]
+
+def _district_kinds(data: Path, places: list) -> dict[bool, list[tuple[str, str, int]]]:
+    """District words (huyện, thị xã, …) with their weights in provinces (False) and cities (True)."""
     places_path = data / "synth" / "places.csv"
-    places = list(_rows(places_path))
     words = {row["word"]: row["name_en"] for _, row in _rows(data / "lexicon" / "area_types.csv")
              if row["level"] == "district"}
     kinds: dict[bool, list[tuple[str, str, int]]] = {False: [], True: []}
@@ -230,21 +267,7 @@ def load_tables() -> Tables:
                                   path=places_path, line=line)
             kinds[False].append((row["value"], words[row["value"]], int(row["province_weight"])))
             kinds[True].append((row["value"], words[row["value"]], int(row["city_weight"])))
-    gazetteer = load_gazetteer()
-    statuses, concurrent = _status_weights(data, set(scheme("status"))), _concurrent_posts(data, bodies, roles)
-    return Tables(
-        bodies=bodies, pairs=pairs, actions=actions, instruments=instruments,
-        laws=[(r["name_vi"], r["name_en"]) for _, r in _rows(data / "lexicon" / "laws.csv")
-              if r["name_vi"].startswith(("Luật", "Bộ luật"))],
-        surnames=[r["surname"] for _, r in _rows(data / "lexicon" / "surnames.csv")],
-        middles=[v for part, v in names if part == "middle"],
-        givens=[v for part, v in names if part == "given"],
-        district_kinds=kinds,
-        syllables=([r["value"] for _, r in places if r["part"] == "first"],
-                   [r["value"] for _, r in places if r["part"] == "second"]),
-        doctypes=doctypes, topics=topics, roles=roles, frequencies=frequencies,
-        provinces=[a for a in gazetteer.areas.values() if not a.is_nation and a.valid_from is None],
-        areas=gazetteer.areas, statuses=statuses, concurrent=concurrent, sizes=_document_sizes(data))
+    return kinds
 
 
 SIZED_PARTS = ("agreement-commitments", "plan-commitments", "review-results", "review-indicators")
