@@ -28,7 +28,6 @@ import contextlib
 import json
 import random
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -47,8 +46,8 @@ from phoihop.store import expand_inputs, load_files
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bindings import Bound, bind_all  # noqa: E402 - the benchmarks folder is not a package
+from servers import HOST, free_port, stop  # noqa: E402
 
-HOST = "127.0.0.1"
 JSON = "application/sparql-results+json"
 NTRIPLES = "application/n-triples"
 FORM = "application/x-www-form-urlencoded"
@@ -150,11 +149,6 @@ def bad_jobs(good: list[Job], rng: random.Random) -> dict[str, list[Job]]:
     return {"malformed": malformed, "hostile": hostile, "too-large": too_large}
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
-
 
 @contextlib.contextmanager
 def server(graphs: list[Path] | None, port: int, timeout: float, workers: int,
@@ -177,13 +171,7 @@ def server(graphs: list[Path] | None, port: int, timeout: float, workers: int,
         _wait(lambda: any("in memory" in line for line in lines), process, lines, "hold the graph in memory")
         yield Started(process, first - start, time.perf_counter() - start)
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop(process, signal.SIGINT, grace=30)
 
 
 @dataclass

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import httpx
 from bindings import Bound  # the benchmarks folder is on sys.path (run.py puts it there)
+from servers import HOST, free_port
 
 CLI = [sys.executable, "-m", "phoihop.cli", "-q"]
 QUERY_RUNS = 3  # `phoihop query` runs per form; the first is the coldest this machine allows (page cache kept)
@@ -76,8 +77,8 @@ def serve_figures(bound: list[Bound], cwd: Path, requests: int, timeout: float) 
     import load_serve
 
     steps: dict = {}
-    port = load_serve.free_port()
-    url = f"http://{load_serve.HOST}:{port}/sparql"
+    port = free_port()
+    url = f"http://{HOST}:{port}/sparql"
     with load_serve.server(None, port, timeout, 2, cwd=cwd) as started:
         steps["serve: first answer"] = {"seconds": started.first_answer}
         steps["serve: graph in memory"] = {"seconds": started.in_memory}
