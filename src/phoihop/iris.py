@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import csv
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
 from rdflib import URIRef
 
 from .namespaces import ID
+from .normalize import ascii_name
 from .resources import data_dir
 
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
@@ -18,9 +18,7 @@ _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 def slug(text: str) -> str:
     """ASCII slug of Vietnamese text: 'Liên đoàn Lao động' -> 'lien-doan-lao-dong'."""
-    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn").lower()
-    return _NON_ALNUM.sub("-", text).strip("-")
+    return _NON_ALNUM.sub("-", ascii_name(text).lower()).strip("-")
 
 
 def area_iri(*path: str) -> URIRef:

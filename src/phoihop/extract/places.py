@@ -6,9 +6,9 @@ main district (findings of the context pass); writes nothing.
 
 from __future__ import annotations
 
-from ..normalize import is_syllable
+from ..normalize import ascii_name, is_syllable
 from .document import Ctx
-from .records import Place, ascii_name
+from .records import Place
 from .tokens import phrase_trie
 
 MAIN = "main"  # the qualifier names the document's own area ("tỉnh", "thành phố" alone)

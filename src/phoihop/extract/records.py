@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
@@ -20,12 +19,6 @@ from ..gazetteer import Area
 from ..iris import instrument_iri, slug
 from ..namespaces import ID
 from .lexicon import ActorKind, DocType, Frequency, Role
-
-
-def ascii_name(name: str) -> str:
-    """'Hoàn Kiếm' -> 'Hoan Kiem': place names in English labels are written without diacritics."""
-    decomposed = unicodedata.normalize("NFD", name.replace("đ", "d").replace("Đ", "D"))
-    return "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
 
 
 @dataclass(frozen=True)
