@@ -59,9 +59,38 @@ def run(c: Ctx) -> None:
 
 
 def _metadata(c: Ctx) -> None:
-    """What the user said (sidecar or options) where the text is silent: the date, the province, a district."""
+    """What the user said (sidecar or options) where the text is silent: the date, the province, a district;
+    then, for a report whose text and user name no province, its publisher's."""
+    c.f.date = c.f.date or c.doc.meta.date
+    _user_place(c)
+    if c.f.province is None and not c.f.national:
+        c.f.province = _published_in(c)
+
+
+def _published_in(c: Ctx):
+    """The province of the paper or portal that published a report: the tag opening its body, a byline or
+    source line, then the user's publisher and site (data/lexicon/publishers.csv; ambiguous ones give none)."""
+    doc, gaz, g, pubs, on = c.doc, c.lex.gazetteer, c.lex.grammar, c.lex.publishers, c.f.date
+    m = g.news_tag.search(doc.text[:1500])
+    area = pubs.of_tag(m.group(1), gaz, on) if m else None
+    for m in ([] if area else g.publisher_line.finditer(doc.text)):
+        area = pubs.of_name(g.place_prefix.sub("", m.group(1)), gaz, on)
+        if area:
+            return area
+    if area is None and doc.meta.publisher:
+        name = re.sub(r"\(.*?\)", "", doc.meta.publisher).strip()
+        m = g.publisher_line.match(name)
+        area = pubs.of_name(g.place_prefix.sub("", m.group(1) if m else name), gaz, on)
+        if area is None and (m := g.publisher_place.search(name)):
+            area = pubs.of_name(m.group(1), gaz, on)
+    if area is None and doc.meta.source_url:
+        area = pubs.of_site(doc.meta.source_url, gaz, on)
+    return area
+
+
+def _user_place(c: Ctx) -> None:
+    """The province and district of the user's place, where the text names none."""
     f, meta, gaz = c.f, c.doc.meta, c.lex.gazetteer
-    f.date = f.date or meta.date
     if f.province is not None or f.national or not meta.place:
         return
     parts = [p.strip() for p in re.split(r"[,;()]", meta.place) if p.strip()]
