@@ -71,21 +71,28 @@ def _published_in(c: Ctx):
     """The province of the paper or portal that published a report: the tag opening its body, a byline or
     source line, then the user's publisher and site (data/lexicon/publishers.csv; ambiguous ones give none)."""
     doc, gaz, g, pubs, on = c.doc, c.lex.gazetteer, c.lex.grammar, c.lex.publishers, c.f.date
-    m = g.news_tag.search(doc.text[:1500])
-    area = pubs.of_tag(m.group(1), gaz, on) if m else None
+    m = g.byline.search(doc.text[:1500])
+    area = (pubs.of_tag(m.group(1), gaz, on) or _of_publisher(c, m.group(1))) if m else None
     for m in ([] if area else g.publisher_line.finditer(doc.text)):
-        area = pubs.of_name(g.place_prefix.sub("", m.group(1)), gaz, on)
+        area = _of_publisher(c, m.group(0))
         if area:
             return area
     if area is None and doc.meta.publisher:
         name = re.sub(r"\(.*?\)", "", doc.meta.publisher).strip()
-        m = g.publisher_line.match(name)
-        area = pubs.of_name(g.place_prefix.sub("", m.group(1) if m else name), gaz, on)
+        area = _of_publisher(c, name)
         if area is None and (m := g.publisher_place.search(name)):
             area = pubs.of_name(m.group(1), gaz, on)
     if area is None and doc.meta.source_url:
         area = pubs.of_site(doc.meta.source_url, gaz, on)
     return area
+
+
+def _of_publisher(c: Ctx, name: str):
+    """The province of a paper or portal named with its head word ('Báo Lạng Sơn', 'Cổng TTĐT tỉnh Hà Giang')
+    or without it ('Sài Gòn Giải Phóng')."""
+    g = c.lex.grammar
+    m = g.publisher_line.match(name.strip())
+    return c.lex.publishers.of_name(g.place_prefix.sub("", m.group(1) if m else name), c.lex.gazetteer, c.f.date)
 
 
 def _user_place(c: Ctx) -> None:
