@@ -225,6 +225,8 @@ def _full_mention(c: Ctx, i: int) -> Mention | None:
                        name_vi=f"{kind.name_vi} {c.doc.span_text(j, j + levels)}", scope="national",
                        name_en=c.lex.grammar.label("all_levels_en", kind=kind.name_en))
         j += levels
+    if kind.collective and j < len(toks) and toks[j].joined:  # 'CĐCS trường học': the group, named by
+        j += c.lex.cues.length("group_scope", toks, j)  # where its members sit, is still the one group
     abbr = None
     if j + 1 < len(toks) and toks[j].gap.strip(" ") == "(" and toks[j + 1].gap.strip(" ") == ")" \
             and toks[j].text.isupper():
