@@ -279,9 +279,10 @@ def run(c: Ctx) -> None:
             continue
         _share_area(c, prev, m)
         record(c, m)
-        if any(c.lex.cues.ends_at(kind, c.doc.tokens, m.first) for kind in ("builds", "policy_of")):
+        if any(c.lex.cues.ends_at(kind, c.doc.tokens, m.first) for kind in ("builds", "policy_of")) or (
+                m.actor.group and c.lex.cues.ends_at("led_by", c.doc.tokens, m.first)):
             c.f.cited_tokens.update(range(m.first, m.last))  # "xây dựng Đảng", "chính sách, pháp luật của Nhà
-            # nước": the thing built, the body whose policy it is, not a body acting
+            # nước", "sự lãnh đạo của các cấp ủy": the thing built, the body whose policy it is, not a body acting
         prev = m
         i = _enumeration(c, m.last, m) or m.last
 
