@@ -139,10 +139,12 @@ def _plans(c: Ctx) -> bool:
 
 
 def _action(c: Ctx, unit: Unit) -> str:
-    """The clause's own words, trimmed: no list marker or leading punctuation, no trailing stop, at most
-    ACTION_CHARS characters (cut at a word, marked with '…')."""
+    """The clause's own words, trimmed: no list marker or leading punctuation, no framing phrase or list
+    lead-in ('Theo quy chế, ', '… các chuyên đề như: '), no trailing stop, at most ACTION_CHARS characters (cut
+    at a word, marked with '…')."""
     start, end = unit.fields.get("field_content", (unit.start, unit.end))  # a table's or item's content field
     text = " ".join(c.doc.text[start:end].split()).strip(" -–+•*;,.:")
+    text = c.lex.grammar.action_lead.sub("", text, count=1) or text
     if len(text) > ACTION_CHARS:
         text = text[:ACTION_CHARS].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
     return text
