@@ -267,9 +267,23 @@ def _subject(c: Ctx, tail: _Tail, agreement: bool = False) -> int:
     while last < len(toks) and last - k <= SUBJECT_TOKENS and toks[last].joined and "," not in toks[last].gap \
             and not c.lex.grammar.period.match(doc.text, toks[last].start):
         last += 1
+    if agreement and last < len(toks) and "," in toks[last].gap:  # 'về công tác an ninh, trật tự giai đoạn …':
+        last = _through_comma_to_period(c, last)  # a comma inside the subject, when a period closes it
     if last - k < 3:
         return tail.end
-    tail.subject = doc.span_text(k + 1, last)
+    tail.subject = doc.span_text(k + 1, last).rstrip(" ,")
+    return last
+
+
+def _through_comma_to_period(c: Ctx, last: int) -> int:
+    """The token where a period starts, when one follows within the sentence and a few words after token
+    `last` (a comma before it), with no other comma between; else `last`."""
+    doc, toks = c.doc, c.doc.tokens
+    k = last
+    while k < len(toks) and k - last <= SUBJECT_TOKENS and not toks[k].brk and (k == last or "," not in toks[k].gap):
+        if c.lex.grammar.period.match(doc.text, toks[k].start):
+            return k if k > last else last
+        k += 1
     return last
 
 
