@@ -55,16 +55,20 @@ def run(c: Ctx) -> None:
         f.date = parse_date(head[:600]) if g.date_long.search(head[:600]) else None
     if f.date is None and (dm := g.dateline.search(head[:400])):  # a news page: 'Thứ Ba, 09/01/2024 15:30'
         f.date = parse_date(dm.group(1))
-    _metadata(c)
+    _metadata(c, tail_counts)
 
 
-def _metadata(c: Ctx) -> None:
+def _metadata(c: Ctx, tail_counts: dict[str, int]) -> None:
     """What the user said (sidecar or options) where the text is silent: the date, the province, a district;
-    then, for a report whose text and user name no province, its publisher's."""
+    then, for a report whose text and user name no province, its publisher's, else the one province the page
+    around the article names most, at least twice (a portal's links and footer name its own)."""
     c.f.date = c.f.date or c.doc.meta.date
     _user_place(c)
     if c.f.province is None and not c.f.national:
         c.f.province = _published_in(c)
+    ranked = sorted(tail_counts.values(), reverse=True)
+    if c.f.province is None and not c.f.national and ranked and ranked[0] >= 2 and ranked[1:2] != ranked[:1]:
+        c.f.province = c.lex.gazetteer.areas[max(tail_counts, key=tail_counts.get)]  # type: ignore[arg-type]
 
 
 def _published_in(c: Ctx):
