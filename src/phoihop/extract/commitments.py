@@ -165,16 +165,26 @@ def _action(c: Ctx, unit: Unit) -> str:
 
 def _content_start(c: Ctx, unit: Unit) -> tuple[int, bool]:
     """Where a task's own words start (after a list marker, a framing phrase or a list's lead-in), and whether
-    that lead-in tells what was agreed ('… đi đến ký kết những nội dung về:'): its items are then the agreed
-    contents, whatever the lead-in says was done."""
+    that lead-in names an agreement and tells what it holds ('Quy chế … đi đến ký kết những nội dung về:',
+    '… đã ký Chương trình … gồm 5 nội dung:'): its items are then the agreed contents, whatever the lead-in says
+    was done."""
     start, end = unit.fields.get("field_content", (unit.start, unit.end))
     raw = c.doc.text[start:end]
     lead = len(raw) - len(raw.lstrip(" -–+•*;,.:\n\t"))
     m = c.lex.grammar.action_lead.match(raw, lead)
     if m is None or not raw[m.end():].strip(" -–+•*;,.:\n\t"):
         return start + lead, False
-    agreed = m.group("list") is not None and c.lex.cues.in_text("agreed_contents", raw[lead:m.end()].lower())
-    return start + m.end(), agreed
+    a, b = start + lead, start + m.end()
+    names_agreement = any(a <= s < b for s, _, key in c.f.instrument_refs if _is_agreement(c, key)) or any(
+        a <= s < b for s, _ in c.f.coref)
+    agreed = m.group("list") is not None and names_agreement and c.lex.cues.in_text(
+        "agreed_contents", raw[lead:m.end()].lower())
+    return b, agreed
+
+
+def _is_agreement(c: Ctx, key: str) -> bool:
+    doctype = c.f.instruments[key].doctype if key in c.f.instruments else None
+    return doctype is not None and doctype.is_agreement
 
 
 def _addressees(c: Ctx, unit: Unit, leads: list[URIRef]) -> list[URIRef]:
