@@ -249,9 +249,11 @@ def ingest_cmd(files: tuple[str, ...], out: str, base: Path | None, max_mb: int,
 @click.option("-o", "--out", default="-", show_default=True, help="Write the results here.")
 @click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
               help="Language of labels, actions and topics (the named queries' lang parameter).")
+@click.option("--no-cache", is_flag=True, help="Run the query even if this release answered it before (answers "
+              "of the built release are kept in ~/.cache/phoihop/answers; a release never changes).")
 def query_cmd(target: str | None, params: tuple[str, ...], fmt: str | None, list_only: bool,
               endpoint: str | None, engine: str, graphs: tuple[Path, ...], timeout: float | None,
-              max_rows: int | None, out: str, lang: str) -> None:
+              max_rows: int | None, out: str, lang: str, no_cache: bool) -> None:
     """Run a named query, a .rq file or SPARQL from stdin on the graph.
 
     \b
@@ -267,7 +269,8 @@ def query_cmd(target: str | None, params: tuple[str, ...], fmt: str | None, list
 
     stdin_text = sys.stdin.read() if target == "-" else None
     run_command(target, stdin_text=stdin_text, params=params, fmt=fmt, list_only=list_only, endpoint=endpoint,
-                engine=engine, graphs=graphs, timeout=timeout, max_rows=max_rows, out=out, lang=lang)
+                engine=engine, graphs=graphs, timeout=timeout, max_rows=max_rows, out=out, lang=lang,
+                cache=not no_cache)
 
 
 # --- serve ---
