@@ -84,3 +84,12 @@ def test_an_unwritable_cache_only_costs_time(dist, runs, monkeypatch) -> None:
     first, again = query(*QUERY, "-f", "csv"), query(*QUERY, "-f", "csv")
     assert first.exit_code == again.exit_code == 0 and first.stdout_bytes == again.stdout_bytes
     assert len(runs) == 2
+
+
+def test_a_damaged_kept_answer_is_asked_again(dist, runs) -> None:
+    first = query(*QUERY, "-f", "csv")
+    for kept in (dist.parent / "cache").rglob("*.txt"):
+        kept.write_text("not an answer\n", encoding="utf-8")
+    again = query(*QUERY, "-f", "csv")
+    assert first.stdout_bytes == again.stdout_bytes and len(runs) == 2
+    assert query(*QUERY, "-f", "csv").stdout_bytes == first.stdout_bytes and len(runs) == 2  # kept anew

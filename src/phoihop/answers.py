@@ -56,7 +56,10 @@ class _Tee:
     def write(self, text: str) -> int:
         if self.parts is not None:
             self.size += len(text)
-            self.parts.append(text) if self.size <= MAX_CHARS else setattr(self, "parts", None)
+            if self.size > MAX_CHARS:
+                self.parts = None  # too large to keep: written through only
+            else:
+                self.parts.append(text)
         return self.out.write(text)
 
     def __getattr__(self, name: str):
@@ -86,21 +89,27 @@ class Answers:
 
     def write(self, key: Path, out: IO[str], run: Callable[[IO[str]], int]) -> int:
         """The kept answer written to `out` (returns its row count), or else `run(out)`'s, which is kept."""
-        try:
-            with key.open(encoding="utf-8", newline="") as handle:
-                header, _, count = handle.readline().rstrip("\n").partition(" ")
-                if header == _HEADER and count.isdigit():
-                    shutil.copyfileobj(handle, out)
-                    os.utime(self.folder)
-                    log.info("answer kept from an earlier run on this release (%s)", key.name[:12])
-                    return int(count)
-        except OSError:
-            pass
+        kept = self._read(key)
+        if kept is not None:
+            log.info("answer kept from an earlier run on this release (%s)", key.name[:12])
+            out.write(kept[1])  # read whole first: an error writing `out` is the caller's, never a re-run
+            return kept[0]
         tee = _Tee(out)
         count = run(tee)  # a query that fails or is refused raises here: nothing is kept
         if tee.parts is not None:
             self._keep(key, count, tee.parts)
         return count
+
+    def _read(self, key: Path) -> tuple[int, str] | None:
+        """The row count and text of a kept answer, or None (none kept, unreadable or not one of ours)."""
+        try:
+            with key.open(encoding="utf-8", newline="") as handle:
+                header, _, text = handle.read(MAX_CHARS + 1024).partition("\n")
+            os.utime(self.folder)  # recently used: kept by _prune
+        except (OSError, UnicodeDecodeError):
+            return None
+        tag, _, count = header.partition(" ")
+        return (int(count), text) if tag == _HEADER and count.isdigit() else None
 
     def _keep(self, key: Path, count: int, parts: list[str]) -> None:
         try:
