@@ -93,3 +93,42 @@ def test_a_damaged_kept_answer_is_asked_again(dist, runs) -> None:
     again = query(*QUERY, "-f", "csv")
     assert first.stdout_bytes == again.stdout_bytes and len(runs) == 2
     assert query(*QUERY, "-f", "csv").stdout_bytes == first.stdout_bytes and len(runs) == 2  # kept anew
+
+
+# --- phoihop export: the network queries' rows kept per release -------------------------------------------
+
+@pytest.fixture
+def loads(monkeypatch) -> list[list]:
+    """The graph files `phoihop export` loaded into memory."""
+    from phoihop import network
+
+    loaded: list[list] = []
+    load_files = network.load_files
+    monkeypatch.setattr(network, "load_files", lambda files: loaded.append(list(files)) or load_files(files))
+    return loaded
+
+
+def export(out: Path, *args: str):
+    return CliRunner().invoke(cli, ["-q", "export", "--graph", "coordination", "--graph", "citation",
+                                    "--format", "graphml", "--format", "csv", "--out", str(out), *args])
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_a_second_export_of_the_release_reads_no_graph_and_writes_the_same_files(dist, loads) -> None:
+    first, again = export(dist.parent / "a"), export(dist.parent / "b")
+    assert first.exit_code == again.exit_code == 0, first.output
+    assert _files(dist.parent / "a") == _files(dist.parent / "b") and len(loads) == 1
+    assert export(dist.parent / "c", "--input", str(dist / "phoihop.trig")).exit_code == 0  # files: read
+    assert _files(dist.parent / "a") == _files(dist.parent / "c") and len(loads) == 2
+
+
+def test_kept_rows_serve_other_filters_and_a_new_release_is_read_again(dist, loads) -> None:
+    assert export(dist.parent / "a").exit_code == 0
+    assert export(dist.parent / "b", "--level", "province", "--lang", "en").exit_code == 0
+    assert len(loads) == 1
+    build([WORLD], dist, validate=False)
+    assert export(dist.parent / "c").exit_code == 0 and len(loads) == 2
+    assert _files(dist.parent / "a") == _files(dist.parent / "c")

@@ -9,7 +9,9 @@ change under the same name.
 Why a cache at all: at national scale the release's on-disk store answers the heaviest named queries in
 1-5 s (RocksDB reads cost 2-7x the in-memory store's), and loading the graph into memory costs more than
 that. A researcher who runs the same query again (a script, a notebook, a tweak of the output format
-downstream) gets it from here in milliseconds.
+downstream) gets it from here in milliseconds. `phoihop export` keeps the rows of its network queries the
+same way (`network.KeptRows`): a second export of the release, in another format or with other filters,
+reads no graph.
 
 Files live in $PHOIHOP_CACHE_DIR, else $XDG_CACHE_HOME/phoihop/answers, else ~/.cache/phoihop/answers, one
 folder per release; answers of the KEEP most recently used releases are kept. A cache that cannot be
@@ -22,7 +24,7 @@ import hashlib
 import logging
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO
 
@@ -83,13 +85,14 @@ class Answers:
             log.debug("no answer cache for %s: %s", release, err)
             return None
 
-    def path(self, text: str, fmt: str | None, max_rows: int | None, width: int | None) -> Path:
+    def path(self, text: str, fmt: str | None, max_rows: int | None = None, width: int | None = None) -> Path:
+        """Where the answer to `text` in `fmt` (with that row limit and table width) is kept."""
         key = "\x00".join([__version__, text, str(fmt), str(max_rows), str(width)])
         return self.folder / f"{hashlib.sha256(key.encode()).hexdigest()}.txt"
 
     def write(self, key: Path, out: IO[str], run: Callable[[IO[str]], int]) -> int:
         """The kept answer written to `out` (returns its row count), or else `run(out)`'s, which is kept."""
-        kept = self._read(key)
+        kept = self.read(key)
         if kept is not None:
             log.info("answer kept from an earlier run on this release (%s)", key.name[:12])
             out.write(kept[1])  # read whole first: an error writing `out` is the caller's, never a re-run
@@ -97,21 +100,22 @@ class Answers:
         tee = _Tee(out)
         count = run(tee)  # a query that fails or is refused raises here: nothing is kept
         if tee.parts is not None:
-            self._keep(key, count, tee.parts)
+            self.keep(key, count, tee.parts)
         return count
 
-    def _read(self, key: Path) -> tuple[int, str] | None:
+    def read(self, key: Path) -> tuple[int, str] | None:
         """The row count and text of a kept answer, or None (none kept, unreadable or not one of ours)."""
         try:
             with key.open(encoding="utf-8", newline="") as handle:
-                header, _, text = handle.read(MAX_CHARS + 1024).partition("\n")
+                header, _, text = handle.read().partition("\n")
             os.utime(self.folder)  # recently used: kept by _prune
         except (OSError, UnicodeDecodeError):
             return None
         tag, _, count = header.partition(" ")
         return (int(count), text) if tag == _HEADER and count.isdigit() else None
 
-    def _keep(self, key: Path, count: int, parts: list[str]) -> None:
+    def keep(self, key: Path, count: int, parts: Iterable[str]) -> None:
+        """Keep an answer of `count` rows under `key`; a cache that cannot be written is skipped."""
         try:
             key.parent.mkdir(parents=True, exist_ok=True)
             with atomic_write(key) as handle:

@@ -414,10 +414,9 @@ def export_command(graphs, formats, out_dir, inputs, topic, year, level, with_me
     """
     from .export import export, format_top
     from .network import Filters
-    from .release import built_graph_files
     from .style import Options
 
-    result = export(list(inputs) or built_graph_files(), graphs, formats, out_dir,
+    result = export(list(inputs), graphs, formats, out_dir,
                     Filters(topic=topic, year=year, level=level), with_metrics, ontology_doc,
                     Options(lang=lang, max_nodes=max_nodes))
     for name, rows in result.metrics.items():
