@@ -4,6 +4,7 @@ and --no-cache are never answered from what was kept."""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,16 @@ from phoihop.query import OxigraphBackend
 
 WORLD = Path(__file__).resolve().parent / "bad_inputs" / "world.ttl"
 QUERY = ["busiest-coordinators"]  # two rows on the tiny world, labels in the asked language
+
+
+@pytest.fixture(autouse=True)
+def _logging_restored():
+    """`phoihop -q` sets the root logger to ERROR for the process: later tests reading warnings need it back."""
+    root = logging.getLogger()
+    level, handlers = root.level, root.handlers[:]
+    yield
+    root.setLevel(level)
+    root.handlers[:] = handlers
 
 
 @pytest.fixture
