@@ -40,3 +40,9 @@ def browser():
                   "--disable-component-update", "--disable-default-apps", "--no-first-run"])
         yield browser
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def _answers_kept_aside(tmp_path_factory, monkeypatch) -> None:
+    """Answers `phoihop query` keeps per release (phoihop.answers) go to the run's scratch folder, not ~/.cache."""
+    monkeypatch.setenv("PHOIHOP_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "answers"))

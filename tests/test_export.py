@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import importlib.util
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -428,6 +429,17 @@ def test_page_data_escapes_markup():
     graph.add_node("x", label_vi="</script><b>&")
     payload = json.dumps(page.page_data(nw.Network("coordination", graph)))
     assert json.loads(payload)["nodes"][0]["label_vi"] == "</script><b>&"
+
+
+def test_the_page_is_the_same_whatever_the_hash_seed(tmp_path):
+    """Regression: the legend's colours came in the order of a set of strings, which Python's hash seed
+    changes from run to run, so two exports of one graph gave two different pages."""
+    script = ("import sys; from phoihop import network as nw, page; "
+              f"store = nw.load({[str(path) for path in FIXTURE_FILES]!r}); "
+              "sys.stdout.write(page.script_json(page.page_data(nw.build_network(store, 'coordination'))))")
+    pages = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                            env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
+    assert len(pages) == 1 and '"colours"' in pages.pop()
 
 
 def test_every_format_is_registered_in_the_cli():

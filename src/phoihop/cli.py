@@ -249,9 +249,11 @@ def ingest_cmd(files: tuple[str, ...], out: str, base: Path | None, max_mb: int,
 @click.option("-o", "--out", default="-", show_default=True, help="Write the results here.")
 @click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
               help="Language of labels, actions and topics (the named queries' lang parameter).")
+@click.option("--no-cache", is_flag=True, help="Run the query even if this release answered it before (answers "
+              "of the built release are kept in ~/.cache/phoihop/answers; a release never changes).")
 def query_cmd(target: str | None, params: tuple[str, ...], fmt: str | None, list_only: bool,
               endpoint: str | None, engine: str, graphs: tuple[Path, ...], timeout: float | None,
-              max_rows: int | None, out: str, lang: str) -> None:
+              max_rows: int | None, out: str, lang: str, no_cache: bool) -> None:
     """Run a named query, a .rq file or SPARQL from stdin on the graph.
 
     \b
@@ -267,7 +269,8 @@ def query_cmd(target: str | None, params: tuple[str, ...], fmt: str | None, list
 
     stdin_text = sys.stdin.read() if target == "-" else None
     run_command(target, stdin_text=stdin_text, params=params, fmt=fmt, list_only=list_only, endpoint=endpoint,
-                engine=engine, graphs=graphs, timeout=timeout, max_rows=max_rows, out=out, lang=lang)
+                engine=engine, graphs=graphs, timeout=timeout, max_rows=max_rows, out=out, lang=lang,
+                cache=not no_cache)
 
 
 # --- serve ---
@@ -411,10 +414,9 @@ def export_command(graphs, formats, out_dir, inputs, topic, year, level, with_me
     """
     from .export import export, format_top
     from .network import Filters
-    from .release import built_graph_files
     from .style import Options
 
-    result = export(list(inputs) or built_graph_files(), graphs, formats, out_dir,
+    result = export(list(inputs), graphs, formats, out_dir,
                     Filters(topic=topic, year=year, level=level), with_metrics, ontology_doc,
                     Options(lang=lang, max_nodes=max_nodes))
     for name, rows in result.metrics.items():

@@ -286,7 +286,9 @@ def expand(choices: Iterable[str], every: Iterable[str]) -> list[str]:
 def export(inputs: list[Path], graphs: Iterable[str], formats: Iterable[str], out_dir: Path,
            filters: nw.Filters | None = None, with_metrics: bool = False,
            ontology_doc: Path | None = None, options: Options = DEFAULTS) -> ExportResult:
-    """Build each network from the graph files and write it in each format (plus metrics, ontology page)."""
+    """Build each network from the graph files (none: the built release, whose network query rows are kept
+    per release, so a second export of it reads no graph) and write it in each format (plus metrics,
+    ontology page)."""
     formats = list(formats)
     if ontology_doc is None and "all" in formats:
         ontology_doc = out_dir / "ontology.html"
@@ -297,7 +299,7 @@ def export(inputs: list[Path], graphs: Iterable[str], formats: Iterable[str], ou
         raise UsageError(f"unknown graph or format: {', '.join(unknown)}")
     result = ExportResult()
     start = time.perf_counter()
-    store = nw.load(inputs)
+    store = nw.load(inputs) if inputs else nw.load_release()
     result.seconds["load"] = time.perf_counter() - start
     start = time.perf_counter()
     attributes = nw.all_node_attributes(store)  # read once, shared by every network

@@ -21,6 +21,7 @@ ph:level, else the ph:areaLevel of that area (so graphs built without inference 
 
 from __future__ import annotations
 
+import json
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
@@ -30,9 +31,11 @@ from pathlib import Path
 import networkx as nx
 import pyoxigraph as ox
 
+from .answers import Answers
 from .errors import InputError, UsageError
 from .namespaces import ID, PH
 from .node_attributes import NodeAttributes, local_name
+from .release import built_graph_files
 from .resources import queries_dir
 from .store import load_files
 
@@ -109,14 +112,44 @@ def select(store: ox.Store, name: str, nodes: Iterable[str] | None = None) -> li
     return rows
 
 
-def _run(store: ox.Store, name: str, text: str) -> list[dict]:
+def _run(store: ox.Store | KeptRows, name: str, text: str) -> list[dict]:
+    names, rows = _rows(store, name, text)
+    return [dict(zip(names, row, strict=True)) for row in rows]
+
+
+def _rows(store: ox.Store | KeptRows, name: str, text: str) -> tuple[list[str], list]:
+    """The variables and rows (plain strings, None where unbound) of queries/network/<name>.rq's `text`."""
+    if isinstance(store, KeptRows):
+        return store.rows(name, text)
     try:
         result = store.query(text, use_default_graph_as_union=True)
     except SyntaxError as err:
         raise InputError(f"query does not parse: {err}", path=query_path(name)) from None
-    names = [v.value for v in result.variables]
-    return [dict(zip(names, [None if term is None else term.value for term in row], strict=True))
-            for row in result]
+    return [v.value for v in result.variables], [[None if term is None else term.value for term in row]
+                                                 for row in result]
+
+
+class KeptRows:
+    """The built release's graph for an export, whose network query rows are kept per release
+    (phoihop.answers): a later export of the same release (another format, filter or language) reads no
+    graph at all. The graph files are loaded, once, only when a query's rows are not kept yet."""
+
+    def __init__(self, answers: Answers, files: list[Path]):
+        self.answers = answers
+        self.files = files
+        self._store: ox.Store | None = None
+
+    def rows(self, name: str, text: str) -> tuple[list[str], list]:
+        key = self.answers.path(text, "network rows")
+        kept = self.answers.read(key)
+        if kept is not None:
+            answer = json.loads(kept[1])
+            return answer["variables"], answer["rows"]
+        if self._store is None:
+            self._store = load_files(self.files)
+        names, rows = _rows(self._store, name, text)
+        self.answers.keep(key, len(rows), [json.dumps({"variables": names, "rows": rows}, ensure_ascii=False)])
+        return names, rows
 
 
 # --- loading ----------------------------------------------------------------------------------------------
@@ -129,16 +162,20 @@ def load(inputs: Iterable[str | Path]) -> ox.Store:
     return load_files(inputs)
 
 
+def load_release() -> ox.Store | KeptRows:
+    """The built release for export: its network query rows kept per release when it has a manifest to key
+    them on (else its graph files, loaded now)."""
+    files = built_graph_files()
+    answers = Answers.of(files[0].parent)
+    return KeptRows(answers, files) if answers is not None else load_files(files)
+
+
 # --- nodes ------------------------------------------------------------------------------------------------
 
 def all_node_attributes(store: ox.Store) -> NodeAttributes:
     """Attributes of every node of the graph, read in one pass (queries/network/node-facts.rq) and
     combined per node on first use; build it once and hand it to every network of an export."""
-    try:
-        result = store.query(_query_text("node-facts"), use_default_graph_as_union=True)
-    except SyntaxError as err:
-        raise InputError(f"query does not parse: {err}", path=query_path("node-facts")) from None
-    return NodeAttributes((node.value, key.value, value.value) for node, key, value in result)
+    return NodeAttributes(_rows(store, "node-facts", _query_text("node-facts"))[1])
 
 
 def node_attributes(store: ox.Store, iris: Iterable[str]) -> dict[str, dict]:

@@ -79,8 +79,9 @@ def page_data(net: nw.Network, lang: str = "vi") -> dict:
                     if node in graph},
         "items": items, "vocabulary": net.vocabulary, "roles": style()["roles"], "ui": style()["ui"],
         "relations": style()["relations"],
-        "colours": {"type": {t: type_colour(t) for t in present if t},
-                    "level": {lv: level_colour(lv) for lv in levels if lv}, "unknown": style()["unknown"]},
+        "colours": {"type": {t: type_colour(t) for t in sorted(filter(None, present))},  # sorted: sets follow
+                    "level": {lv: level_colour(lv) for lv in sorted(filter(None, levels))},  # the hash seed
+                    "unknown": style()["unknown"]},
     }
 
 

@@ -26,6 +26,7 @@ from typing import IO, Any, TypeVar
 
 import pyoxigraph as ox
 
+from .answers import Answers
 from .atomic import atomic_write, check_not_input
 from .errors import InputError, StoreError, UsageError
 from .release import built_graph, built_graph_files, load_graph
@@ -400,11 +401,12 @@ def describe_queries(folder: Path | None = None) -> str:
 def run_command(target: str | None, *, stdin_text: str | None = None, params: Iterable[str] = (),
                 fmt: str | None = None, list_only: bool = False, endpoint: str | None = None,
                 engine: str = "oxigraph", graphs: Sequence[Path] = (), timeout: float | None = None,
-                max_rows: int | None = None, out: str | Path = "-", lang: str = "vi") -> int:
+                max_rows: int | None = None, out: str | Path = "-", lang: str = "vi", cache: bool = True) -> int:
     """`phoihop query`: list the library, or run one query and stream its results; returns the row count.
 
     `lang` fills the query's `lang` parameter (labels, actions, topics) unless -p lang=… is given; a table
-    written to the terminal fits its width."""
+    written to the terminal fits its width. On the built release, an answer is kept per release and given
+    again without running the query (`phoihop.answers`) unless `cache` is false."""
     if list_only:
         with atomic_write(out) as handle:
             handle.write(describe_queries())
@@ -423,8 +425,12 @@ def run_command(target: str | None, *, stdin_text: str | None = None, params: It
     text = bind(query, bound)
     check_not_input(out, [*inputs, *([query.path] if query.path else [])])
     width = terminal_width() if str(out) == "-" else None
+    kept = Answers.of(inputs[0].parent) if cache and inputs and not files and engine == "oxigraph" else None
     with atomic_write(out) as handle:
-        return graph.write(text, fmt, handle, query.name, timeout, width)
+        if kept is None:
+            return graph.write(text, fmt, handle, query.name, timeout, width)
+        return kept.write(kept.path(text, fmt, max_rows, width), handle,
+                          lambda sink: graph.write(text, fmt, sink, query.name, timeout, width))
 
 
 def counted(count: int, graph: bool) -> str:
