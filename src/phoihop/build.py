@@ -21,12 +21,14 @@ from .infer import InferenceStats, infer
 from .namespaces import PH, sparql_prologue
 from .release import STORE, Staging, check_apart, staging
 from .resources import data_dir
-from .store import PREFIX_MAP, expand_inputs, graph_dumps, load_files, write_union_store
+from .store import PREFIX_MAP, dump_graphs, expand_inputs, load_files, write_union_store
 from .turtle import write_union
 from .validate import Verdict, check
 from .void import write_void
 
 log = logging.getLogger("phoihop.build")
+
+_UNION_DUMP = "union.nt.tmp"  # the graphs dumped for the store's bulk load, removed after
 
 
 @dataclass
@@ -61,24 +63,21 @@ def write_graph(store: ox.Store, stage: Staging, persist: bool = True) -> tuple[
     the union into the staging folder and checksum them; returns the number of triples in the union and
     the seconds taken.
 
-    The graphs are dumped natively once, for the Turtle writer and the store; the TriG dump and the store's
-    bulk load are native and run on a thread beside the Turtle writer, which is Python-paced.
+    One after the other, so that at most one of them holds the graph a second time: the store is bulk-
+    loaded from a native N-Triples dump in the staging folder (removed after), then the Turtle writer
+    reads the graphs one at a time (Python-paced: it holds the union's lines), then TriG is dumped natively.
     """
     start = time.perf_counter()
-    with output_errors(stage.dist), ThreadPoolExecutor(max_workers=1) as pool:
-        dumps = graph_dumps(store)
-        native = pool.submit(_write_native, store, stage, dumps if persist else None)
-        triples = write_union(store, stage.path("phoihop.ttl"), dumps)  # grouped, sorted, readable (turtle.py)
-        del dumps
-        native.result()
+    with output_errors(stage.dist):
+        if persist:
+            dumped = stage.path(_UNION_DUMP)
+            dump_graphs(store, dumped)
+            write_union_store(dumped, stage.path(STORE))
+            dumped.unlink()
+        triples = write_union(store, stage.path("phoihop.ttl"))  # grouped, sorted, readable (turtle.py)
+        store.dump(str(stage.path("phoihop.trig")), format=ox.RdfFormat.TRIG, prefixes=PREFIX_MAP)
         stage.seal()
     return triples, time.perf_counter() - start
-
-
-def _write_native(store: ox.Store, stage: Staging, dumps: list[bytes] | None) -> None:
-    store.dump(str(stage.path("phoihop.trig")), format=ox.RdfFormat.TRIG, prefixes=PREFIX_MAP)
-    if dumps is not None:
-        write_union_store(dumps, stage.path(STORE))
 
 
 def write_outputs(store: ox.Store, out_dir: Path, persist: bool = True) -> tuple[list[Path], int]:
