@@ -86,6 +86,8 @@ def summary_rows(records: list[dict]) -> list[tuple[str, list[str]]]:
                                                   .get("seconds")))
     add("build, embedded path (load+infer+SHACL+checks+write), s", seconds("fast", "build (fast path)"))
     add("`phoihop build` as committed, s", seconds("build", "phoihop build"))
+    add("`phoihop build` CPU-seconds (user + system)",
+        lambda r: _cell(_step(r, "build", "phoihop build", "cpu_seconds")))
     add("`phoihop build` status", lambda r: str(_step(r, "build", "phoihop build", "status")
                                                 or _error(r, "build", "phoihop build") or "n/a")[:40])
     for label, cell in user_rows(KEY_QUERY):

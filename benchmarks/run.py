@@ -75,6 +75,12 @@ def measure(steps: dict, name: str, action: Callable[[], dict | None], limit: fl
     return extra
 
 
+def cpu_seconds() -> float:
+    """User + system CPU-seconds of this process so far, all its threads."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
 
@@ -166,12 +172,14 @@ def run_build(graph: Path, limit: float) -> dict:
         from phoihop.build import build
         from phoihop.errors import DataInvalid
 
+        start = cpu_seconds()  # the target is CPU: the wall time depends on a second free core
         with tempfile.TemporaryDirectory() as tmp:
             try:
                 result = build([graph], Path(tmp))
             except DataInvalid as err:
                 return {"status": f"does not conform: {err.message[:160]}"}
-            return {"status": "ok", "triples": result.triples, "parts": result.seconds}
+            return {"status": "ok", "triples": result.triples, "parts": result.seconds,
+                    "cpu_seconds": cpu_seconds() - start}
     measure(steps, "phoihop build", build, limit)
     return {"steps": steps, "peak_mb": peak_mb()}
 

@@ -8,7 +8,16 @@ import rdflib
 from rdflib.compare import isomorphic
 
 from phoihop.errors import InputError
-from phoihop.store import add_rdflib_graph, load_files, parse_file, to_rdflib, union_triples
+from phoihop.store import (
+    add_rdflib_graph,
+    dump_graphs,
+    load_files,
+    open_read_only,
+    parse_file,
+    to_rdflib,
+    union_triples,
+    write_union_store,
+)
 
 BAD = {
     "unterminated.ttl": ("@prefix ex: <http://example.org/> .\nex:a ex:b \"oops .\n", 2),
@@ -65,3 +74,18 @@ def test_union_holds_each_triple_once_whatever_graphs_repeat_it() -> None:
         store.add(ox.Quad(a, b, node, graph))
     store.add(ox.Quad(a, a, a, ox.NamedNode("http://g1")))
     assert sorted(map(str, union_triples(store))) == sorted(map(str, [(a, a, a), (a, b, node)]))
+
+
+def test_the_on_disk_union_keeps_a_blank_node_that_two_graphs_describe_as_one_node(tmp_path) -> None:
+    """Regression: the union store was bulk-loaded one graph per call, and each call gave a blank node
+    labels of its own, so a type inferred into another graph (time:TemporalEntity on an interval's blank
+    node) landed on a second, empty-handed node."""
+    store = ox.Store()
+    node, kind, label = ox.BlankNode("x"), ox.NamedNode("http://e/Kind"), ox.Literal("one")
+    store.add(ox.Quad(node, ox.NamedNode("http://e/label"), label, ox.NamedNode("http://g/data")))
+    store.add(ox.Quad(node, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), kind,
+                      ox.NamedNode("http://g/inferred")))
+    dump_graphs(store, tmp_path / "graphs.nt")
+    write_union_store(tmp_path / "graphs.nt", tmp_path / "store")
+    union = open_read_only(tmp_path / "store")
+    assert len(union) == 2 and len({quad.subject for quad in union}) == 1

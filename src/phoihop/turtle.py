@@ -31,7 +31,7 @@ from typing import IO
 import pyoxigraph as ox
 
 from .namespaces import ID
-from .store import PREFIX_MAP, graph_dumps
+from .store import PREFIX_MAP, graph_dumps, open_read_only
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -322,3 +322,19 @@ def write_union(store: ox.Store, target: str | Path, dumps: Iterable[bytes] | No
     already dumped (`store.graph_dumps`), when the caller needs them too."""
     with open(target, "w", encoding="utf-8") as handle:
         return write_lines(union_ntriples(store, dumps), handle)
+
+
+def write_store_union(folder: str | Path, target: str | Path, prefixes: Mapping[str, str] = PREFIX_MAP,
+                      base: str = str(ID)) -> int:
+    """The default graph of an on-disk store (the build's union store) as Turtle in `target`, streamed by
+    oxigraph's serializer; returns the number of triples.
+
+    For graphs too big to hold as Python lines (`write_lines` needs ~0.6 GB per million triples): the output
+    is grouped by subject with prefixes and IRIs relative to `base`, but neither sorted nor nested, and blank
+    nodes keep the store's labels, so it is equal to the readable file as a graph, not byte for byte. The
+    prefixes under `base` are left out (the IRIs are written relative to it); the others may be written
+    relative to it too, which is valid Turtle."""
+    store = open_read_only(folder)
+    kept = {p: ns for p, ns in prefixes.items() if not ns.startswith(base)}
+    store.dump(str(target), format=ox.RdfFormat.TURTLE, from_graph=ox.DefaultGraph(), prefixes=kept, base_iri=base)
+    return len(store)
