@@ -98,6 +98,8 @@ def units(c: Ctx) -> list[Unit]:
         told: tuple[int, int] | None = None  # the first clause of the sentence before, in this paragraph
         for a, b in doc.sentences(body, e, ".!?", g.no_sentence_end):
             parts = doc.sentences(a, b, ";", g.no_sentence_end)
+            if kind is not None and parts and not _lists_contents(c, *parts[0]):
+                parts = [(a, b)]  # a numbered or bulleted item is one task, its ';' clauses the same task's
             purpose = w.skip or (bool(parts) and _purpose(c, *parts[0], blocked))
             listing = bool(parts) and ":" in doc.text[parts[0][0]:parts[0][1]]  # "các nội dung: a; b; c"
             again = told if told is not None and parts and _elaborates(c, parts[0][0]) else None
@@ -108,6 +110,14 @@ def units(c: Ctx) -> list[Unit]:
                                 head=head, fallback=purpose))
             told = again or (parts[0] if parts else told)
     return out
+
+
+def _lists_contents(c: Ctx, s: int, e: int) -> bool:
+    """A clause whose colon follows a word announcing contents ('… các nội dung sau:', '… như sau:'): the
+    ';' clauses after it are the tasks listed, one each, even inside a numbered item."""
+    doc = c.doc
+    return any(":" in doc.tokens[k].gap and c.lex.cues.ends_at("contents_head", doc.tokens, k)
+               for k in range(doc.tok_index(s) + 1, doc.tok_index(e)))
 
 
 def _elaborates(c: Ctx, s: int) -> bool:
