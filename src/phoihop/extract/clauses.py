@@ -254,6 +254,8 @@ def not_tasks(c: Ctx) -> set[int]:
     for kind in ("narration", "nominal"):
         for k in cues.positions(kind, toks, 0, len(toks)):
             blocked.update(range(k, k + cues.length(kind, toks, k)))
+    for m in f.mentions:  # a word of a body's name ('Bộ Xây dựng', 'Ban Chỉ đạo') is no task verb
+        blocked.update(range(m.first, m.last))
     spans = [ev.span for ev in f.events] + [(s, e) for s, e, _ in f.instrument_refs] + list(f.coref) + list(
         f.subjects)  # what a cited instrument is about ('… về việc ban hành Quy chế phối hợp')
     for s, e in spans:
