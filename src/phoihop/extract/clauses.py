@@ -153,7 +153,7 @@ def _purpose(c: Ctx, s: int, e: int, blocked: set[int]) -> bool:
     it states any task (a task verb anywhere, or an action verb opening it: 'Có chính sách … nhằm …')."""
     doc, cues = c.doc, c.lex.cues
     first, last = doc.tok_index(s), doc.tok_index(e)
-    purpose = cues.positions("purpose", doc.tokens, first, last)
+    purpose = cues.positions("purpose", doc.tokens, first, last) + cues.positions("principle", doc.tokens, first, last)
     if not purpose:
         return False
     tasks = [k for kind in ("request", "lead", "joint") for k in cues.positions(kind, doc.tokens, first, last)
