@@ -150,15 +150,18 @@ def _action(c: Ctx, unit: Unit) -> str:
 
 def _addressees(c: Ctx, unit: Unit, leads: list[URIRef]) -> list[URIRef]:
     """Bodies a task is directed at without carrying it out: named right after 'tham mưu với', 'trình',
-    'báo cáo', 'kiến nghị với' (ph:addressee, not partners)."""
+    'báo cáo', 'kiến nghị với' (ph:addressee, not partners). A body the task named before as a partner
+    ('phối hợp LĐLĐ … và báo cáo Ban Thường vụ LĐLĐ') stays a partner."""
     doc, cues = c.doc, c.lex.cues
     first, last = doc.tok_index(unit.start), doc.tok_index(unit.end)
     found: list[URIRef] = []
-    for k in cues.positions("addressee", doc.tokens, first, last):
+    cues_at = cues.positions("addressee", doc.tokens, first, last)
+    before = {m.committer for g in mention_groups(c, first, cues_at[0]) for m in g} if cues_at else set()
+    for k in cues_at:
         after = k + cues.length("addressee", doc.tokens, k)
         group = next((g for g in mention_groups(c, after, last) if g[0].first - after <= 1), None)
         for m in group or []:
-            if m.committer not in leads and m.committer not in found:
+            if m.committer not in leads and m.committer not in found and m.committer not in before:
                 found.append(m.committer)
     return found
 
