@@ -98,8 +98,8 @@ def _commitment(c: Ctx, unit: Unit, programme: str, leads: list[URIRef], partner
                      confidence=0.75 if unit.clause else 0.6)
     out.status = _status(c, unit)
     out.action = _action(c, unit)
-    out.addressees = _addressees(c, unit, leads)
-    out.partners = [a for a in partners if a not in out.addressees]
+    out.addressees, told = _addressees(c, unit, leads)
+    out.partners = [a for a in partners if a not in out.addressees and a not in told]
     out.frequencies = frequencies(c, unit.start, unit.end)
     out.targets = targets(c, unit.start, unit.end, out.frequencies)
     out.implements = implemented(c, unit.start, unit.end)
@@ -148,22 +148,26 @@ def _action(c: Ctx, unit: Unit) -> str:
     return text
 
 
-def _addressees(c: Ctx, unit: Unit, leads: list[URIRef]) -> list[URIRef]:
+def _addressees(c: Ctx, unit: Unit, leads: list[URIRef]) -> tuple[list[URIRef], set[URIRef]]:
     """Bodies a task is directed at without carrying it out: named right after 'tham mưu với', 'trình',
     'báo cáo', 'kiến nghị với' (ph:addressee, not partners). A body the task named before as a partner
     ('phối hợp LĐLĐ … và báo cáo Ban Thường vụ LĐLĐ') stays a partner."""
     doc, cues = c.doc, c.lex.cues
     first, last = doc.tok_index(unit.start), doc.tok_index(unit.end)
     found: list[URIRef] = []
+    told: set[URIRef] = set()  # every body named where the task reports, as written (an organ too)
     cues_at = cues.positions("addressee", doc.tokens, first, last)
-    before = {m.committer for g in mention_groups(c, first, cues_at[0]) for m in g} if cues_at else set()
+    named = [m for g in mention_groups(c, first, cues_at[0]) for m in g] if cues_at else []
+    before = {m.committer for m in named}
     for k in cues_at:
         after = k + cues.length("addressee", doc.tokens, k)
         group = next((g for g in mention_groups(c, after, last) if g[0].first - after <= 1), None)
         for m in group or []:
             if m.committer not in leads and m.committer not in found and m.committer not in before:
                 found.append(m.committer)
-    return found
+            if m.actor.iri not in {n.actor.iri for n in named}:
+                told.add(m.actor.iri)  # 'Ban Thường vụ LĐLĐ' reported to is no partner either
+    return found, told
 
 
 def _agreements(c: Ctx) -> list[tuple[int, str]]:
