@@ -55,6 +55,7 @@ def run(c: Ctx) -> None:
             roles = (roles[0], head_roles[1])  # "Đó là phối hợp trong …": the partners of the sentence told
         if roles is None:
             continue
+        roles = _other_side(c, unit, roles, [a.acts_for or a.iri for a in sides], blocked)
         low = doc.low[unit.start:unit.end]
         if not unit.listed and not cues.in_text("action", low):
             continue
@@ -72,6 +73,21 @@ def run(c: Ctx) -> None:
     for unit, programme, leads, partners in kept:
         programme = programme or _implied_programme(c)
         f.commitments.append(_commitment(c, unit, programme, leads, partners, seen_clauses))
+
+
+def _other_side(c: Ctx, unit: Unit, roles: tuple[list[URIRef], list[URIRef]],
+                sides: list[URIRef], blocked: set[int]) -> tuple[list[URIRef], list[URIRef]]:
+    """'Điều 2. Trách nhiệm của UBND xã: … phối hợp tổ chức Hội nghị …': one party of an agreement that
+    coordinates without naming with whom coordinates with the other parties ('công tác phối hợp', a noun,
+    says nothing of it)."""
+    leads, partners = roles
+    if partners or not leads or not set(leads) < set(sides):
+        return roles
+    doc = c.doc
+    verbs = c.lex.cues.positions("coordinate", doc.tokens, doc.tok_index(unit.start), doc.tok_index(unit.end))
+    if all(k in blocked for k in verbs):
+        return roles
+    return leads, [a for a in sides if a not in leads]
 
 
 def _has_task(c: Ctx, unit: Unit, blocked: set[int], listed: bool) -> bool:
