@@ -126,9 +126,9 @@ def _merge_into_own(c: Ctx) -> None:
     own = c.f.own
     if own is None or own.doctype is None or not own.doctype.is_agreement:
         return
-    own_parties = {p.iri for p in own.parties}
+    own_parties = {p.acts_for or p.iri for p in own.parties}  # 'Ban Thường vụ LĐLĐ' signs for the LĐLĐ
     for key, other in list(c.f.instruments.items()):
-        same_parties = {p.iri for p in other.parties} == own_parties
+        same_parties = {p.acts_for or p.iri for p in other.parties} == own_parties
         if key.startswith("agr:") and (same_parties or not other.parties) and (
                 other.period == own.period or (same_parties and None in (other.period, own.period))):
             merge_instrument(c, key, own.key)
