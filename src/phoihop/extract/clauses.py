@@ -50,6 +50,7 @@ class _Walk:
     requested: bool = False  # the current item asks its body ('4. Đề nghị Liên đoàn Lao động tỉnh')
     bullet: int = 0
     after_colon: bool = False
+    item_colon: bool = False  # the last numbered item ended with ':' (its bullets are sub-items, else go on with it)
     table: list[str | None] | None = None  # the field kinds of the columns of the task table being read
     opened: bool = False  # a section or article heading was just read: its first paragraph is a unit of its own
 
@@ -78,10 +79,16 @@ def units(c: Ctx) -> list[Unit]:
         clause = _clause(c, w, kind, label, body, e)
         listed = kind is not None or w.after_colon
         w.after_colon = line.rstrip().endswith(":") and len(line) < 200
+        if kind not in (None, "bullet"):
+            w.item_colon = w.after_colon
         if kind in ("num", "dashnum") and w.item_names_actor and len(line) < SECTION_HEAD_MAX:
             w.opened = True  # '2. Sở Xây dựng': the paragraph below is the item's task
             continue
         if agreement:
+            if kind == "bullet" and out and w.path and not w.item_colon and not w.opened \
+                    and out[-1].end == doc.lines[idx - 1][1]:
+                out[-1].end = e  # '2. … .' then '- …': the bullet goes on with the item (after '…:' it is a sub-item)
+                continue
             if kind is None and out and not w.opened and not _has_assignment(c, s, e):
                 out[-1].end = e  # a continuation paragraph of the item above (not the first under a new heading)
                 continue
