@@ -252,7 +252,9 @@ def _explicit_leads(c: Ctx, groups: list[list[Mention]], first: int, last: int, 
 
     def group_before(k: int, within: int = 5) -> list[Mention] | None:
         best = None
-        for g in groups:
+        for g in groups:  # a body after 'phối hợp với' is the partner, never the subject of a later verb
+            if cues.ends_at("with", toks, g[0].first) or cues.ends_at("coordinate", toks, g[0].first):
+                continue
             if g[-1].last <= k and k - g[-1].last <= within and not any(
                     t.brk and t.gap.strip(" ") not in (",",) for t in toks[g[-1].last:k + 1][1:]):
                 best = g
