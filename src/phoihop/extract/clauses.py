@@ -268,15 +268,27 @@ def not_tasks(c: Ctx) -> set[int]:
     for s, e in spans:
         first, last = doc.tok_index(s), doc.tok_index(e)
         blocked.update(range(first, last))
-        for back in (1, 2):  # "đã tổ chức ký kết …", "tổ chức Hội nghị …"
-            k = first - back
-            if k >= 0 and cues.at("event_held", toks, k) and k + cues.length("event_held", toks, k) == first:
-                blocked.update(range(k, first))
-                blocked.update(_co_organiser(c, k))
-        k = first - 1  # "Thực hiện Chương trình …": the instrument it carries out, not a task of its own
-        if k >= 0 and cues.at("implement_before", toks, k):
-            blocked.add(k)
+        held = first
+        for _ in range(2):  # "tổ chức Hội nghị …", "đã tổ chức ký kết Chương trình …" (two verbs, one event)
+            k = _cue_before(c, "event_held", held)
+            if k is None:
+                break
+            blocked.update(range(k, held))
+            blocked.update(_co_organiser(c, k))
+            held = k
+        k = _cue_before(c, "implement_before", first)  # "Thực hiện Chương trình …": the instrument it carries
+        if k is not None:  # out, not a task of its own
+            blocked.update(range(k, first))
     return blocked
+
+
+def _cue_before(c: Ctx, kind: str, i: int) -> int | None:
+    """Where a cue of `kind` of one or two words that ends right before token i starts, or None."""
+    for back in (1, 2):
+        k = i - back
+        if k >= 0 and c.lex.cues.at(kind, c.doc.tokens, k) and k + c.lex.cues.length(kind, c.doc.tokens, k) == i:
+            return k
+    return None
 
 
 def _co_organiser(c: Ctx, k: int) -> range:
