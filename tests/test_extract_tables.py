@@ -44,7 +44,7 @@ def _instruments(ex: Extraction) -> list[dict]:
     def iri(key: str) -> str:
         return _tail(ex.instruments[key].iri, "instrument")
 
-    return [{"iri": _tail(i.iri, "instrument"), "number": i.number, "class": i.cls, "label": i.label_vi,
+    return [{"iri": _tail(i.iri, "instrument"), "own": i.own, "number": i.number, "class": i.cls, "label": i.label_vi,
              "date": i.date.isoformat() if i.date else None, "title": i.title,
              "issuers": [_tail(a.iri, "actor") for a in i.issuers],
              "parties": [_tail(a.iri, "actor") for a in i.parties],

@@ -225,6 +225,8 @@ def _full_mention(c: Ctx, i: int) -> Mention | None:
                        name_vi=f"{kind.name_vi} {c.doc.span_text(j, j + levels)}", scope="national",
                        name_en=c.lex.grammar.label("all_levels_en", kind=kind.name_en))
         j += levels
+    if kind.collective and j < len(toks) and toks[j].joined:  # 'CĐCS trường học': the group, named by
+        j += c.lex.cues.length("group_scope", toks, j)  # where its members sit, is still the one group
     abbr = None
     if j + 1 < len(toks) and toks[j].gap.strip(" ") == "(" and toks[j + 1].gap.strip(" ") == ")" \
             and toks[j].text.isupper():
@@ -277,9 +279,10 @@ def run(c: Ctx) -> None:
             continue
         _share_area(c, prev, m)
         record(c, m)
-        if any(c.lex.cues.ends_at(kind, c.doc.tokens, m.first) for kind in ("builds", "policy_of")):
+        if any(c.lex.cues.ends_at(kind, c.doc.tokens, m.first) for kind in ("builds", "policy_of")) or (
+                m.actor.group and c.lex.cues.ends_at("led_by", c.doc.tokens, m.first)):
             c.f.cited_tokens.update(range(m.first, m.last))  # "xây dựng Đảng", "chính sách, pháp luật của Nhà
-            # nước": the thing built, the body whose policy it is, not a body acting
+            # nước", "sự lãnh đạo của các cấp ủy": the thing built, the body whose policy it is, not a body acting
         prev = m
         i = _enumeration(c, m.last, m) or m.last
 

@@ -134,8 +134,8 @@ def _status(c: Ctx, unit: Unit) -> str:
     toks, cues, doc = c.doc.tokens, c.lex.cues, c.doc
     first, last = doc.tok_index(unit.start), doc.tok_index(unit.end)
 
-    def said(kind: str) -> bool:
-        return bool(cues.positions(kind, toks, first, last))
+    def said(kind: str, start: int = first) -> bool:
+        return bool(cues.positions(kind, toks, start, last))
 
     if unit.requested or said("status_request"):
         return "request"
@@ -143,9 +143,22 @@ def _status(c: Ctx, unit: Unit) -> str:
         return "orientation"
     if _plans(c):
         return "obligation"
-    if said("status_result") and not said("status_future"):
+    content, agreed = _content_start(c, unit)
+    told = doc.tok_index(content) if agreed else first  # the items of what was agreed: only their own words
+    if said("status_result", told) and not said("status_future", told):  # tell what was done
         return "reported-result"
+    if unit.head is not None and not said("status_future") and _head_reports(c, unit.head):
+        return "reported-result"  # "… đã phối hợp trao quà …; hỗ trợ xây nhà …": a later clause, its head's tense
     return "obligation"
+
+
+def _head_reports(c: Ctx, head: tuple[int, int]) -> bool:
+    """The sentence's first clause tells what was done (not what was agreed: a lead-in to agreed contents)."""
+    doc, cues = c.doc, c.lex.cues
+    content, agreed = _content_start(c, Unit(*head, None, False))
+    first, last = doc.tok_index(head[0]), doc.tok_index(head[1])
+    return not agreed and bool(cues.positions("status_result", doc.tokens, first, last)) and not \
+        cues.positions("status_future", doc.tokens, first, last)
 
 
 def _plans(c: Ctx) -> bool:
@@ -155,13 +168,39 @@ def _plans(c: Ctx) -> bool:
 
 
 def _action(c: Ctx, unit: Unit) -> str:
-    """The clause's own words, trimmed: no list marker or leading punctuation, no trailing stop, at most
-    ACTION_CHARS characters (cut at a word, marked with '…')."""
-    start, end = unit.fields.get("field_content", (unit.start, unit.end))  # a table's or item's content field
+    """The clause's own words, trimmed: no list marker or leading punctuation, no framing phrase or list
+    lead-in ('Theo quy chế, ', '… các chuyên đề như: '), no trailing stop, at most ACTION_CHARS characters (cut
+    at a word, marked with '…')."""
+    start = _content_start(c, unit)[0]
+    end = unit.fields.get("field_content", (unit.start, unit.end))[1]  # a table's or item's content field
     text = " ".join(c.doc.text[start:end].split()).strip(" -–+•*;,.:")
     if len(text) > ACTION_CHARS:
         text = text[:ACTION_CHARS].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
     return text
+
+
+def _content_start(c: Ctx, unit: Unit) -> tuple[int, bool]:
+    """Where a task's own words start (after a list marker, a framing phrase or a list's lead-in), and whether
+    that lead-in names an agreement and tells what it holds ('Quy chế … đi đến ký kết những nội dung về:',
+    '… đã ký Chương trình … gồm 5 nội dung:'): its items are then the agreed contents, whatever the lead-in says
+    was done."""
+    start, end = unit.fields.get("field_content", (unit.start, unit.end))
+    raw = c.doc.text[start:end]
+    lead = len(raw) - len(raw.lstrip(" -–+•*;,.:\n\t"))
+    m = c.lex.grammar.action_lead.match(raw, lead)
+    if m is None or not raw[m.end():].strip(" -–+•*;,.:\n\t"):
+        return start + lead, False
+    a, b = start + lead, start + m.end()
+    names_agreement = any(a <= s < b for s, _, key in c.f.instrument_refs if _is_agreement(c, key)) or any(
+        a <= s < b for s, _ in c.f.coref)
+    agreed = m.group("list") is not None and names_agreement and c.lex.cues.in_text(
+        "agreed_contents", raw[lead:m.end()].lower())
+    return b, agreed
+
+
+def _is_agreement(c: Ctx, key: str) -> bool:
+    doctype = c.f.instruments[key].doctype if key in c.f.instruments else None
+    return doctype is not None and doctype.is_agreement
 
 
 def _addressees(c: Ctx, unit: Unit, leads: list[URIRef]) -> tuple[list[URIRef], set[URIRef]]:

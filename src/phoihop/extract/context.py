@@ -55,13 +55,53 @@ def run(c: Ctx) -> None:
         f.date = parse_date(head[:600]) if g.date_long.search(head[:600]) else None
     if f.date is None and (dm := g.dateline.search(head[:400])):  # a news page: 'Thứ Ba, 09/01/2024 15:30'
         f.date = parse_date(dm.group(1))
-    _metadata(c)
+    _metadata(c, tail_counts)
 
 
-def _metadata(c: Ctx) -> None:
-    """What the user said (sidecar or options) where the text is silent: the date, the province, a district."""
+def _metadata(c: Ctx, tail_counts: dict[str, int]) -> None:
+    """What the user said (sidecar or options) where the text is silent: the date, the province, a district;
+    then, for a report whose text and user name no province, its publisher's, else the one province the page
+    around the article names most, at least twice (a portal's links and footer name its own)."""
+    c.f.date = c.f.date or c.doc.meta.date
+    _user_place(c)
+    if c.f.province is None and not c.f.national:
+        c.f.province = _published_in(c)
+    ranked = sorted(tail_counts.values(), reverse=True)
+    if c.f.province is None and not c.f.national and ranked and ranked[0] >= 2 and ranked[1:2] != ranked[:1]:
+        c.f.province = c.lex.gazetteer.areas[max(tail_counts, key=tail_counts.get)]  # type: ignore[arg-type]
+
+
+def _published_in(c: Ctx):
+    """The province of the paper or portal that published a report: the tag opening its body, a byline or
+    source line, then the user's publisher and site (data/lexicon/publishers.csv; ambiguous ones give none)."""
+    doc, gaz, g, pubs, on = c.doc, c.lex.gazetteer, c.lex.grammar, c.lex.publishers, c.f.date
+    m = g.byline.search(doc.text[:1500])
+    area = (pubs.of_tag(m.group(1), gaz, on) or _of_publisher(c, m.group(1))) if m else None
+    for m in ([] if area else g.publisher_line.finditer(doc.text)):
+        area = _of_publisher(c, m.group(0))
+        if area:
+            return area
+    if area is None and doc.meta.publisher:
+        name = re.sub(r"\(.*?\)", "", doc.meta.publisher).strip()
+        area = _of_publisher(c, name)
+        if area is None and (m := g.publisher_place.search(name)):
+            area = pubs.of_name(m.group(1), gaz, on)
+    if area is None and doc.meta.source_url:
+        area = pubs.of_site(doc.meta.source_url, gaz, on)
+    return area
+
+
+def _of_publisher(c: Ctx, name: str):
+    """The province of a paper or portal named with its head word ('Báo Lạng Sơn', 'Cổng TTĐT tỉnh Hà Giang')
+    or without it ('Sài Gòn Giải Phóng')."""
+    g = c.lex.grammar
+    m = g.publisher_line.match(name.strip())
+    return c.lex.publishers.of_name(g.place_prefix.sub("", m.group(1) if m else name), c.lex.gazetteer, c.f.date)
+
+
+def _user_place(c: Ctx) -> None:
+    """The province and district of the user's place, where the text names none."""
     f, meta, gaz = c.f, c.doc.meta, c.lex.gazetteer
-    f.date = f.date or meta.date
     if f.province is not None or f.national or not meta.place:
         return
     parts = [p.strip() for p in re.split(r"[,;()]", meta.place) if p.strip()]

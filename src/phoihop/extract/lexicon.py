@@ -23,6 +23,7 @@ from ..namespaces import PH
 from ..resources import data_dir, ontology_dir
 from .cues import Cues
 from .grammar import Grammar, grammar, parse_number
+from .publishers import Publishers
 from .tokens import Trie
 
 
@@ -186,6 +187,7 @@ class Lexicon:
         self.page_tail = re.compile("|".join(f"(?:{r['pattern']})" for r in markers if r["kind"] == "page"), re.I)
         self.any_tail = re.compile("|".join(f"(?:{r['pattern']})" for r in markers), re.I)
         self.area_types = {row["word"]: (row["level"], row["name_en"]) for row in read_table("area_types.csv")}
+        self.publishers = Publishers.build(read_table("publishers.csv"), self.gazetteer)
         self._load_schemes()
         for known in (k for rows in self.known.values() for k in rows):
             if parse_number(known.number, self.notations) is None or known.notation not in self.doctypes:

@@ -32,6 +32,8 @@ def place_at(c: Ctx, j: int, after_paren: bool = False) -> tuple[int, Place | st
             after_paren and toks[j].gap.strip(" ") != ")"):
         return 0, None
     n = cues.length("all_districts", toks, j)
+    if not n and toks[j].text.isdigit() and j + 1 < len(toks) and toks[j + 1].joined:  # "7 huyện, thành
+        n = cues.length("all_districts", toks, j + 1) and 1 + cues.length("all_districts", toks, j + 1)  # phố"
     if n:
         return n, Place(c.f.province, None, True) if c.f.province else MAIN
     hit = lex.area_trie.match(toks, j)

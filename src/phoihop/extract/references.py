@@ -272,9 +272,23 @@ def _subject(c: Ctx, tail: _Tail, agreement: bool = False) -> int:
     while last < len(toks) and last - k <= SUBJECT_TOKENS and toks[last].joined and "," not in toks[last].gap \
             and not c.lex.grammar.period.match(doc.text, toks[last].start):
         last += 1
+    if agreement and last < len(toks) and "," in toks[last].gap:  # 'về công tác an ninh, trật tự giai đoạn …':
+        last = _through_comma_to_period(c, last)  # a comma inside the subject, when a period closes it
     if last - k < 3:
         return tail.end
-    tail.subject = doc.span_text(k + 1, last)
+    tail.subject = doc.span_text(k + 1, last).rstrip(" ,")
+    return last
+
+
+def _through_comma_to_period(c: Ctx, last: int) -> int:
+    """The token where a period starts, when one follows within the sentence and a few words after token
+    `last` (a comma before it), with no other comma between; else `last`."""
+    doc, toks = c.doc, c.doc.tokens
+    k = last
+    while k < len(toks) and k - last <= SUBJECT_TOKENS and not toks[k].brk and (k == last or "," not in toks[k].gap):
+        if c.lex.grammar.period.match(doc.text, toks[k].start):
+            return k if k > last else last
+        k += 1
     return last
 
 
@@ -312,6 +326,8 @@ def _reference(c: Ctx, i: int, n: int, dtype: DocType) -> tuple[Instrument | Non
         parties = _sentence_subjects(c, i)
         if signed and not parties and not period:
             return None, 0
+        if signed and parties:  # "X ký Quy chế … giai đoạn … với Y": Y signs it too
+            parties = parties + [a for a in _signed_with(c, tail.end) if a not in parties]
     label = _label(c, i, tail.end, type_phrase, dtype, parties, issuer, tail.congress_n, period)
     key = (f"agr:{dtype.cls}:{period}:{'|'.join(sorted(str(p.iri) for p in parties))}"
            if dtype.is_agreement and (parties or period) else f"ref:{slug(label)}")
@@ -459,6 +475,15 @@ def _signed_here(c: Ctx, i: int) -> bool:
     """A sign verb ('ký', 'ký kết', 'ban hành') right before token i, with no other word between."""
     cues, toks = c.lex.cues, c.doc.tokens
     return any(cues.ends_at(kind, toks, i) for kind in ("sign_verb", "event_signing", "issue_verb"))
+
+
+def _signed_with(c: Ctx, k: int) -> list[Actor]:
+    """The bodies named right after an agreement's name and 'với' ('… giai đoạn 2018-2023 với LĐLĐ các huyện'):
+    the other side of the agreement the sentence's subject signed."""
+    toks, cues = c.doc.tokens, c.lex.cues
+    n = cues.length("with", toks, k) if k < len(toks) and toks[k].joined else 0
+    m = c.f.mention_at.get(k + n) if n else None
+    return [m.actor] if m is not None and (k + n) not in c.f.cited_tokens else []
 
 
 def _sentence_subjects(c: Ctx, i: int) -> list[Actor]:
