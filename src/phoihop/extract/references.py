@@ -320,8 +320,10 @@ def _reference(c: Ctx, i: int, n: int, dtype: DocType) -> tuple[Instrument | Non
     signed = dtype.is_agreement and _signed_here(c, i)  # "… đã ký ban hành Quy chế phối hợp công tác"
     if not (parties or period or congress or issuer or title or signed) or (dtype.iri is None and not title):
         return None, 0
-    if not (parties or period or congress or title) and not doc.is_cap(i) and not doc.in_heading(i):
+    signed_by = dtype.is_agreement and any(cues.ends_at(k, doc.tokens, i) for k in ("sign_verb", "event_signing"))
+    if not (parties or period or congress or title or signed_by) and not doc.is_cap(i) and not doc.in_heading(i):
         return None, 0  # "nghị quyết của Đảng", "ban hành quy chế chi tiêu nội bộ": a kind, not one document
+        # ("ký kết quy chế phối hợp giai đoạn mới" signs one)
     if dtype.is_agreement and not parties and issuer is None:  # "Chương trình hành động của X" is X's own
         parties = _sentence_subjects(c, i)
         if signed and not parties and not period:
