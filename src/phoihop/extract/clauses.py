@@ -50,6 +50,7 @@ class _Walk:
     requested: bool = False  # the current item asks its body ('4. Đề nghị Liên đoàn Lao động tỉnh')
     bullet: int = 0
     after_colon: bool = False
+    item_colon: bool = False  # the last numbered item ended with ':' (its bullets are sub-items, else go on with it)
     table: list[str | None] | None = None  # the field kinds of the columns of the task table being read
     opened: bool = False  # a section or article heading was just read: its first paragraph is a unit of its own
 
@@ -78,10 +79,16 @@ def units(c: Ctx) -> list[Unit]:
         clause = _clause(c, w, kind, label, body, e)
         listed = kind is not None or w.after_colon
         w.after_colon = line.rstrip().endswith(":") and len(line) < 200
+        if kind not in (None, "bullet"):
+            w.item_colon = w.after_colon
         if kind in ("num", "dashnum") and w.item_names_actor and len(line) < SECTION_HEAD_MAX:
             w.opened = True  # '2. Sở Xây dựng': the paragraph below is the item's task
             continue
         if agreement:
+            if kind == "bullet" and out and w.path and not w.item_colon and not w.opened \
+                    and out[-1].end == doc.lines[idx - 1][1]:
+                out[-1].end = e  # '2. … .' then '- …': the bullet goes on with the item (after '…:' it is a sub-item)
+                continue
             if kind is None and out and not w.opened and not _has_assignment(c, s, e):
                 out[-1].end = e  # a continuation paragraph of the item above (not the first under a new heading)
                 continue
@@ -98,6 +105,8 @@ def units(c: Ctx) -> list[Unit]:
         told: tuple[int, int] | None = None  # the first clause of the sentence before, in this paragraph
         for a, b in doc.sentences(body, e, ".!?", g.no_sentence_end):
             parts = doc.sentences(a, b, ";", g.no_sentence_end)
+            if kind is not None and parts and not _lists_contents(c, *parts[0]):
+                parts = [(a, b)]  # a numbered or bulleted item is one task, its ';' clauses the same task's
             purpose = w.skip or (bool(parts) and _purpose(c, *parts[0], blocked))
             listing = bool(parts) and ":" in doc.text[parts[0][0]:parts[0][1]]  # "các nội dung: a; b; c"
             again = told if told is not None and parts and _elaborates(c, parts[0][0]) else None
@@ -108,6 +117,14 @@ def units(c: Ctx) -> list[Unit]:
                                 head=head, fallback=purpose))
             told = again or (parts[0] if parts else told)
     return out
+
+
+def _lists_contents(c: Ctx, s: int, e: int) -> bool:
+    """A clause whose colon follows a word announcing contents ('… các nội dung sau:', '… như sau:'): the
+    ';' clauses after it are the tasks listed, one each, even inside a numbered item."""
+    doc = c.doc
+    return any(":" in doc.tokens[k].gap and c.lex.cues.ends_at("contents_head", doc.tokens, k)
+               for k in range(doc.tok_index(s) + 1, doc.tok_index(e)))
 
 
 def _elaborates(c: Ctx, s: int) -> bool:
@@ -143,7 +160,7 @@ def _purpose(c: Ctx, s: int, e: int, blocked: set[int]) -> bool:
     it states any task (a task verb anywhere, or an action verb opening it: 'Có chính sách … nhằm …')."""
     doc, cues = c.doc, c.lex.cues
     first, last = doc.tok_index(s), doc.tok_index(e)
-    purpose = cues.positions("purpose", doc.tokens, first, last)
+    purpose = cues.positions("purpose", doc.tokens, first, last) + cues.positions("principle", doc.tokens, first, last)
     if not purpose:
         return False
     tasks = [k for kind in ("request", "lead", "joint") for k in cues.positions(kind, doc.tokens, first, last)
@@ -244,20 +261,34 @@ def not_tasks(c: Ctx) -> set[int]:
     for kind in ("narration", "nominal"):
         for k in cues.positions(kind, toks, 0, len(toks)):
             blocked.update(range(k, k + cues.length(kind, toks, k)))
+    for m in f.mentions:  # a word of a body's name ('Bộ Xây dựng', 'Ban Chỉ đạo') is no task verb
+        blocked.update(range(m.first, m.last))
     spans = [ev.span for ev in f.events] + [(s, e) for s, e, _ in f.instrument_refs] + list(f.coref) + list(
         f.subjects)  # what a cited instrument is about ('… về việc ban hành Quy chế phối hợp')
     for s, e in spans:
         first, last = doc.tok_index(s), doc.tok_index(e)
         blocked.update(range(first, last))
-        for back in (1, 2):  # "đã tổ chức ký kết …", "tổ chức Hội nghị …"
-            k = first - back
-            if k >= 0 and cues.at("event_held", toks, k) and k + cues.length("event_held", toks, k) == first:
-                blocked.update(range(k, first))
-                blocked.update(_co_organiser(c, k))
-        k = first - 1  # "Thực hiện Chương trình …": the instrument it carries out, not a task of its own
-        if k >= 0 and cues.at("implement_before", toks, k):
-            blocked.add(k)
+        held = first
+        for _ in range(2):  # "tổ chức Hội nghị …", "đã tổ chức ký kết Chương trình …" (two verbs, one event)
+            k = _cue_before(c, "event_held", held)
+            if k is None:
+                break
+            blocked.update(range(k, held))
+            blocked.update(_co_organiser(c, k))
+            held = k
+        k = _cue_before(c, "implement_before", first)  # "Thực hiện Chương trình …": the instrument it carries
+        if k is not None:  # out, not a task of its own
+            blocked.update(range(k, first))
     return blocked
+
+
+def _cue_before(c: Ctx, kind: str, i: int) -> int | None:
+    """Where a cue of `kind` of one or two words that ends right before token i starts, or None."""
+    for back in (1, 2):
+        k = i - back
+        if k >= 0 and c.lex.cues.at(kind, c.doc.tokens, k) and k + c.lex.cues.length(kind, c.doc.tokens, k) == i:
+            return k
+    return None
 
 
 def _co_organiser(c: Ctx, k: int) -> range:

@@ -55,6 +55,7 @@ def run(c: Ctx) -> None:
             roles = (roles[0], head_roles[1])  # "Đó là phối hợp trong …": the partners of the sentence told
         if roles is None:
             continue
+        roles = _other_side(c, unit, roles, [a.acts_for or a.iri for a in sides], blocked)
         low = doc.low[unit.start:unit.end]
         if not unit.listed and not cues.in_text("action", low):
             continue
@@ -72,6 +73,21 @@ def run(c: Ctx) -> None:
     for unit, programme, leads, partners in kept:
         programme = programme or _implied_programme(c)
         f.commitments.append(_commitment(c, unit, programme, leads, partners, seen_clauses))
+
+
+def _other_side(c: Ctx, unit: Unit, roles: tuple[list[URIRef], list[URIRef]],
+                sides: list[URIRef], blocked: set[int]) -> tuple[list[URIRef], list[URIRef]]:
+    """'Điều 2. Trách nhiệm của UBND xã: … phối hợp tổ chức Hội nghị …': one party of an agreement that
+    coordinates without naming with whom coordinates with the other parties ('công tác phối hợp', a noun,
+    says nothing of it)."""
+    leads, partners = roles
+    if partners or not leads or not set(leads) < set(sides):
+        return roles
+    doc = c.doc
+    verbs = c.lex.cues.positions("coordinate", doc.tokens, doc.tok_index(unit.start), doc.tok_index(unit.end))
+    if all(k in blocked for k in verbs):
+        return roles
+    return leads, [a for a in sides if a not in leads]
 
 
 def _has_task(c: Ctx, unit: Unit, blocked: set[int], listed: bool) -> bool:
@@ -98,8 +114,8 @@ def _commitment(c: Ctx, unit: Unit, programme: str, leads: list[URIRef], partner
                      confidence=0.75 if unit.clause else 0.6)
     out.status = _status(c, unit)
     out.action = _action(c, unit)
-    out.addressees = _addressees(c, unit, leads)
-    out.partners = [a for a in partners if a not in out.addressees]
+    out.addressees, told = _addressees(c, unit, leads)
+    out.partners = [a for a in partners if a not in out.addressees and a not in told]
     out.frequencies = frequencies(c, unit.start, unit.end)
     out.targets = targets(c, unit.start, unit.end, out.frequencies)
     out.implements = implemented(c, unit.start, unit.end)
@@ -187,19 +203,26 @@ def _is_agreement(c: Ctx, key: str) -> bool:
     return doctype is not None and doctype.is_agreement
 
 
-def _addressees(c: Ctx, unit: Unit, leads: list[URIRef]) -> list[URIRef]:
+def _addressees(c: Ctx, unit: Unit, leads: list[URIRef]) -> tuple[list[URIRef], set[URIRef]]:
     """Bodies a task is directed at without carrying it out: named right after 'tham mưu với', 'trình',
-    'báo cáo', 'kiến nghị với' (ph:addressee, not partners)."""
+    'báo cáo', 'kiến nghị với' (ph:addressee, not partners). A body the task named before as a partner
+    ('phối hợp LĐLĐ … và báo cáo Ban Thường vụ LĐLĐ') stays a partner."""
     doc, cues = c.doc, c.lex.cues
     first, last = doc.tok_index(unit.start), doc.tok_index(unit.end)
     found: list[URIRef] = []
-    for k in cues.positions("addressee", doc.tokens, first, last):
+    told: set[URIRef] = set()  # every body named where the task reports, as written (an organ too)
+    cues_at = cues.positions("addressee", doc.tokens, first, last)
+    named = [m for g in mention_groups(c, first, cues_at[0]) for m in g] if cues_at else []
+    before = {m.committer for m in named}
+    for k in cues_at:
         after = k + cues.length("addressee", doc.tokens, k)
         group = next((g for g in mention_groups(c, after, last) if g[0].first - after <= 1), None)
         for m in group or []:
-            if m.committer not in leads and m.committer not in found:
+            if m.committer not in leads and m.committer not in found and m.committer not in before:
                 found.append(m.committer)
-    return found
+            if m.actor.iri not in {n.actor.iri for n in named}:
+                told.add(m.actor.iri)  # 'Ban Thường vụ LĐLĐ' reported to is no partner either
+    return found, told
 
 
 def _agreements(c: Ctx) -> list[tuple[int, str]]:
@@ -268,7 +291,9 @@ def _explicit_leads(c: Ctx, groups: list[list[Mention]], first: int, last: int, 
 
     def group_before(k: int, within: int = 5) -> list[Mention] | None:
         best = None
-        for g in groups:
+        for g in groups:  # a body after 'phối hợp với' is the partner, never the subject of a later verb
+            if cues.ends_at("with", toks, g[0].first) or cues.ends_at("coordinate", toks, g[0].first):
+                continue
             if g[-1].last <= k and k - g[-1].last <= within and not any(
                     t.brk and t.gap.strip(" ") not in (",",) for t in toks[g[-1].last:k + 1][1:]):
                 best = g

@@ -31,6 +31,7 @@ SUBJECT_TOKENS = 15  # words a subject written after 'về' may run
 PURPOSE_TOKENS = 30  # words an agreement's purpose may run before the period that closes it
 NAME_TOKENS = 12  # words of a party's name the lexicon does not know
 DASHES = ("-", "–", "—")
+ENACTING_GAP = 4  # words between an enacted type ("Quy chế phối hợp") and "như sau" ("công tác", "hoạt động")
 
 
 def run(c: Ctx) -> None:
@@ -65,6 +66,10 @@ def run(c: Ctx) -> None:
             i += used or 1
             continue
         if any(k in numbered for k in range(i, i + n + 4)) or dtype.cls in ("Law", "Code", "Constitution"):
+            i += n
+            continue
+        if _enacts_own(c, i, n, dtype):  # '… thống nhất ban hành Quy chế phối hợp như sau:' is the text itself
+            f.coref.append((toks[i].start, toks[i + n - 1].end))
             i += n
             continue
         ins, used = _reference(c, i, n, dtype)
@@ -126,9 +131,9 @@ def _merge_into_own(c: Ctx) -> None:
     own = c.f.own
     if own is None or own.doctype is None or not own.doctype.is_agreement:
         return
-    own_parties = {p.iri for p in own.parties}
+    own_parties = {p.acts_for or p.iri for p in own.parties}  # 'Ban Thường vụ LĐLĐ' signs for the LĐLĐ
     for key, other in list(c.f.instruments.items()):
-        same_parties = {p.iri for p in other.parties} == own_parties
+        same_parties = {p.acts_for or p.iri for p in other.parties} == own_parties
         if key.startswith("agr:") and (same_parties or not other.parties) and (
                 other.period == own.period or (same_parties and None in (other.period, own.period))):
             merge_instrument(c, key, own.key)
@@ -315,8 +320,10 @@ def _reference(c: Ctx, i: int, n: int, dtype: DocType) -> tuple[Instrument | Non
     signed = dtype.is_agreement and _signed_here(c, i)  # "… đã ký ban hành Quy chế phối hợp công tác"
     if not (parties or period or congress or issuer or title or signed) or (dtype.iri is None and not title):
         return None, 0
-    if not (parties or period or congress or title or signed) and not doc.is_cap(i) and not doc.in_heading(i):
-        return None, 0  # "nghị quyết của Đảng": documents of a kind and their issuer, not one document
+    signed_by = dtype.is_agreement and any(cues.ends_at(k, doc.tokens, i) for k in ("sign_verb", "event_signing"))
+    if not (parties or period or congress or title or signed_by) and not doc.is_cap(i) and not doc.in_heading(i):
+        return None, 0  # "nghị quyết của Đảng", "ban hành quy chế chi tiêu nội bộ": a kind, not one document
+        # ("ký kết quy chế phối hợp giai đoạn mới" signs one)
     if dtype.is_agreement and not parties and issuer is None:  # "Chương trình hành động của X" is X's own
         parties = _sentence_subjects(c, i)
         if signed and not parties and not period:
@@ -455,6 +462,15 @@ def _congress(c: Ctx, k: int) -> tuple[str | None, Actor | None, int]:
     if issuer is not None:
         f.cited_tokens.update(range(start, end))
     return numeral, issuer, end
+
+
+def _enacts_own(c: Ctx, i: int, n: int, dtype: DocType) -> bool:
+    """The enacting clause of a text with its own header: 'ban hành' + its own type + 'như sau' a few words
+    on ('… thống nhất ban hành Quy chế phối hợp công tác như sau:')."""
+    own, cues, toks = c.f.own, c.lex.cues, c.doc.tokens
+    if own is None or own.doctype is None or own.doctype.cls != dtype.cls or not cues.ends_at("issue_verb", toks, i):
+        return False
+    return any(cues.at("enacting_after", toks, k) for k in range(i + n, min(len(toks), i + n + ENACTING_GAP)))
 
 
 def _signed_here(c: Ctx, i: int) -> bool:
