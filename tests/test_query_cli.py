@@ -146,8 +146,10 @@ def test_select_star_columns_come_in_the_order_of_the_query(engine) -> None:
 def test_the_example_of_phoihop_open_runs(monkeypatch) -> None:
     """Item 20: `help(phoihop.open)` showed an example that raised (a parameter the query does not have)."""
     import phoihop
-    from phoihop import release
+    from phoihop import query, release
 
-    monkeypatch.setattr(release, "built_graph_files", lambda verify=False: [DATASET])
+    # open_graph reads the release through query.built_graph (store or files): point it at the fixture, so
+    # the example runs on a fresh clone too (it read ./dist when only built_graph_files was patched)
+    monkeypatch.setattr(query, "built_graph", lambda verify=False: release.Built(files=[DATASET]))
     outcome = doctest.DocTestRunner().run(doctest.DocTestFinder().find(phoihop.open, "open")[0])
     assert outcome.attempted >= 3 and outcome.failed == 0

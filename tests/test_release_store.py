@@ -166,7 +166,8 @@ def test_serve_answers_from_the_store_then_from_memory(dist, tmp_path) -> None:
     command = [sys.executable, "-m", "phoihop.cli", "serve", "--port", str(port)]
     url = f"http://127.0.0.1:{port}/sparql"
     embedded = open_graph([dist / "phoihop.trig"])
-    with running(command, f"http://127.0.0.1:{port}/queries") as process:
+    # run from tmp_path, whose dist/ is the test's release (not the project's dist/, which may not exist)
+    with running(command, f"http://127.0.0.1:{port}/queries", cwd=tmp_path) as process:
         answer = httpx.get(url, params={"query": next(q for q in list_queries() if q.name == "sources-overview").text},
                            headers={"Accept": JSON}, timeout=30)
         assert len(answer.json()["results"]["bindings"]) == len(embedded.query("sources-overview"))

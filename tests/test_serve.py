@@ -36,9 +36,10 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running(command: list[str], ready_url: str, seconds: float = 60.0) -> Iterator[subprocess.Popen]:
-    """Start a server process and yield once `ready_url` answers; stop it (and only it) afterwards."""
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+def running(command: list[str], ready_url: str, seconds: float = 60.0,
+            cwd: Path | None = None) -> Iterator[subprocess.Popen]:
+    """Start a server process (in `cwd`) and yield once `ready_url` answers; stop it (and only it) afterwards."""
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=cwd)
     try:
         deadline = time.monotonic() + seconds
         while True:
