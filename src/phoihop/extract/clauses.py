@@ -252,7 +252,9 @@ def _item_bodies(c: Ctx, s: int, e: int) -> tuple[list[URIRef], bool]:
 
 
 def not_tasks(c: Ctx) -> set[int]:
-    """Tokens that name no task: narration ('phát biểu', 'đồng chủ trì'), verbs used as nouns ('mối quan hệ
+    """Tokens that name no task: narration ('phát biểu', 'đồng chủ trì'), a clause that hands out an award
+    ('tặng giấy khen cho … có thành tích trong …') or states a shortcoming ('việc trao đổi thông tin còn chưa
+    kịp thời': what a review found wanting, no task), verbs used as nouns ('mối quan hệ
     phối hợp'), the events the text tells of and
     the verb that holds them ('tổ chức Hội nghị …'), and the names of agreements ('Chương trình phối hợp')."""
     doc, f, cues = c.doc, c.f, c.lex.cues
@@ -261,6 +263,11 @@ def not_tasks(c: Ctx) -> set[int]:
     for kind in ("narration", "nominal"):
         for k in cues.positions(kind, toks, 0, len(toks)):
             blocked.update(range(k, k + cues.length(kind, toks, k)))
+    for kind in ("award", "shortcoming"):  # the whole clause: what it was for, or what fell short
+        for k in cues.positions(kind, toks, 0, len(toks)):
+            begin = next((j for j in range(k, 0, -1) if toks[j].brk), 0)
+            end = next((j for j in range(k + 1, len(toks)) if toks[j].brk), len(toks))
+            blocked.update(range(begin, end))
     for m in f.mentions:  # a word of a body's name ('Bộ Xây dựng', 'Ban Chỉ đạo') is no task verb
         blocked.update(range(m.first, m.last))
     spans = [ev.span for ev in f.events] + [(s, e) for s, e, _ in f.instrument_refs] + list(f.coref) + list(

@@ -246,10 +246,11 @@ def _roles(c: Ctx, unit: Unit, defaults: list[URIRef],
     doc, f, cues = c.doc, c.f, c.lex.cues
     first, last = doc.tok_index(unit.start), doc.tok_index(unit.end)
     groups = mention_groups(c, first, last)
-    requests = cues.positions("status_request", doc.tokens, first, last)
+    requests = sorted(cues.positions("status_request", doc.tokens, first, last)[:1] +
+                      cues.positions("assigns", doc.tokens, first, last)[:1])
     asked = requests[0] if requests and any(g[0].first > requests[0] for g in groups) else first
-    mentioned = [m.actor.iri for g in groups for m in g  # who asks ('UBND tỉnh đề nghị …') is no partner
-                 if m.first not in f.cited_tokens and m.first >= asked]
+    mentioned = [m.actor.iri for g in groups for m in g  # who asks or assigns ('UBND tỉnh đề nghị …', 'Công an
+                 if m.first not in f.cited_tokens and m.first >= asked]  # tỉnh giao X làm đầu mối') is no partner
     low = doc.low[unit.start:unit.end]
     leads = _explicit_leads(c, groups, first, last, defaults, inherited, low)
     if not leads and inherited:

@@ -6,7 +6,10 @@ word ("hội nghị", "lễ ký kết") or by a verb with the agreement it acts 
 to the next function word or to the end of that agreement's name. Its day is a full date, or a day and month
 in the document's year (else the year its agreement's period gives: a signing opens the period, a review
 closes it); an event the text names without any day is kept undated. Mentions of one signing or review of
-one agreement are one event, and the headline's event is the body's. Reads the sentences, `mentions`,
+one agreement are one event, the headline's event is the body's, and a bare "lễ ký kết" that names no agreement
+and no day (a caption) is the signing the text tells of. Not events: a counted or plural head ("tổ chức 5 hội
+nghị đối thoại": many meetings, a result) and an undated meeting held at a frequency ("Hằng năm, hai bên tổ
+chức Hội nghị …": a recurring task). Reads the sentences, `mentions`,
 `cited_tokens`, `persons`, `instrument_refs`, `coref`, `instruments` and `date`; writes `events`.
 """
 
@@ -20,6 +23,7 @@ from .actors import mention_groups
 from .clauses import SENTENCE_ENDS
 from .document import Ctx
 from .grammar import parse_date
+from .measures import frequencies
 from .records import Event
 
 READS = frozenset({"mentions", "cited_tokens", "persons", "instrument_refs", "instruments", "coref", "date",
@@ -68,6 +72,17 @@ def run(c: Ctx) -> None:
             _merge(same, ev)
         else:
             c.f.events.append(ev)
+    _fold_bare_signings(c.f.events)
+
+
+def _fold_bare_signings(events: list[Event]) -> None:
+    """An undated signing naming no agreement ("Quang cảnh lễ ký kết") is the one signing the text tells of."""
+    told = next((ev for ev in events if ev.kind == "Signing" and (ev.signs or ev.date)), None)
+    if told is None:
+        return
+    for ev in [ev for ev in events if ev.kind == "Signing" and not ev.signs and ev.date is None]:
+        _merge(told, ev)
+        events.remove(ev)
 
 
 def _triggers(c: Ctx, a: int, b: int) -> list[_Trigger]:
@@ -80,6 +95,10 @@ def _triggers(c: Ctx, a: int, b: int) -> list[_Trigger]:
     k = first
     while k < last:
         head = cues.at("event_head", toks, k)
+        if head is not None and k > first and (toks[k - 1].text.isdigit() or toks[k - 1].low in cues.words(
+                "event_count")):
+            k += head.length  # "5 hội nghị", "các buổi ký": many meetings counted, no one event
+            continue
         back = head is not None and k > first and toks[k - 1].low in cues.words("event_back")
         verb = None if head else cues.at("event_verb", toks, k)
         if head is None and verb is None:
@@ -134,8 +153,8 @@ def _event(c: Ctx, a: int, b: int, trig: _Trigger) -> Event | None:
     kind = "Signing" if signing else ("Dialogue" if cues.in_text("event_dialogue", low_label) else "Conference")
     day = _event_date(c, a, b, trig, kind)
     if day is None and trig.agreement is None and not trig.back and (
-            not cues.in_text("event_held", low) or cues.in_text("target", low)):
-        return None  # a meeting mentioned, or one a target asks for, neither dated nor held ('tại Hội nghị' was)
+            not cues.in_text("event_held", low) or cues.in_text("target", low) or frequencies(c, a, b)):
+        return None  # a meeting mentioned, one a target asks for or one held yearly: neither dated nor held once
     ev = Event(kind, label, day, (toks[trig.first].start, toks[trig.last - 1].end))
     groups = mention_groups(c, doc.tok_index(a), trig.first)
     if groups:  # the bodies acting right before the event's name

@@ -65,7 +65,8 @@ def run(c: Ctx) -> None:
                 cite(c, ins, toks[i - 1].start, toks[i + used - 1].end)
             i += used or 1
             continue
-        if any(k in numbered for k in range(i, i + n + 4)) or dtype.cls in ("Law", "Code", "Constitution"):
+        if any(k in numbered for k in range(i, i + n + 4)) or dtype.cls in ("Law", "Code", "Constitution") or (
+                _issued_with(c, i)):
             i += n
             continue
         if _enacts_own(c, i, n, dtype):  # '… thống nhất ban hành Quy chế phối hợp như sau:' is the text itself
@@ -83,6 +84,23 @@ def run(c: Ctx) -> None:
     _merge_partyless(c)
     _merge_into_own(c)
     _name_agreements(c)
+
+
+def _issued_with(c: Ctx, i: int) -> bool:
+    """'Quyết định số … ban hành kèm theo Quy chế A; Quy định B': A and B are what the decision issues (its
+    subject), not instruments cited apart — the type word right after 'kèm theo', or after a ';' in a clause
+    that 'kèm theo' opened."""
+    toks, cues = c.doc.tokens, c.lex.cues
+    if cues.ends_at("issued_with", toks, i):
+        return True
+    if ";" not in toks[i].gap:
+        return False
+    k = i - 1
+    while k > 0 and ";" not in toks[k].gap and "." not in toks[k].gap.strip():
+        if cues.at("issued_with", toks, k):
+            return True
+        k -= 1
+    return False
 
 
 def _listed_kinds(c: Ctx, k: int) -> list[int]:
