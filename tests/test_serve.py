@@ -22,6 +22,7 @@ import rdflib
 
 from phoihop.query import EndpointBackend, Phoihop, list_queries, open_graph
 from phoihop.results import same_answer
+from phoihop.serve import Answer, AnswerCache
 
 DATASET = Path(__file__).resolve().parent / "fixtures" / "graph" / "dataset"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -184,9 +185,44 @@ def test_large_result_is_refused_with_a_clear_message(server) -> None:
 def test_a_late_query_is_stopped_and_the_endpoint_stays_up(server) -> None:
     response = httpx.get(f"{server}/sparql", params={"query": SLOW}, timeout=30)
     assert response.status_code == 503 and "time limit" in response.text
-    for _ in range(4):  # both workers answer again (the stopped one has been replaced)
-        after = httpx.get(f"{server}/sparql", params={"query": COUNT}, headers={"Accept": JSON}, timeout=30)
+    for run in range(4):  # both workers answer again (the stopped one has been replaced; not from the cache)
+        after = httpx.get(f"{server}/sparql", params={"query": f"{COUNT}\n# run {run}"}, headers={"Accept": JSON},
+                          timeout=30)
         assert after.status_code == 200
+
+
+def test_a_request_asked_again_gets_the_same_answer_in_its_own_format(server) -> None:
+    """The answer cache is keyed by the whole request: the same query in another format is another answer."""
+    url = f"{server}/sparql"
+    answers = [httpx.get(url, params={"query": COUNT}, headers={"Accept": accept})
+               for accept in (JSON, JSON, "text/csv", "text/csv")]
+    assert [r.status_code for r in answers] == [200] * 4
+    assert answers[0].content == answers[1].content and answers[2].content == answers[3].content
+    assert answers[0].headers["content-type"].startswith(JSON)
+    assert answers[2].headers["content-type"].startswith("text/csv")
+
+
+ONE_KB = Answer(200, "text/plain", b"x" * 1024)
+
+
+def _puts(keys: str) -> list[tuple]:
+    return [("put", key, ONE_KB) for key in keys]
+
+
+@pytest.mark.parametrize(("capacity", "steps", "kept"), [
+    # (put|get, key, answer) steps, then the keys the cache still answers
+    (4096, _puts("ab"), set("ab")),
+    (4096, _puts("abcde"), set("bcde")),  # the least recently asked goes out first
+    (4096, _puts("abcd") + [("get", "a", None)] + _puts("e"), set("acde")),
+    (4096, [("put", "a", Answer(503, "text/plain", b"late"))], set()),  # only successful answers
+    (2048, _puts("a"), set()),  # larger than a quarter of the budget
+])
+def test_answer_cache_keeps_recent_successful_answers_within_its_budget(capacity, steps, kept) -> None:
+    cache = AnswerCache(capacity)
+    for action, key, answer in steps:
+        cache.put(key, answer) if action == "put" else cache.get(key)
+    assert {key for key in "abcde" if cache.get(key) is not None} == kept
+    assert cache.size <= capacity
 
 
 def test_cors_lets_browser_tools_call(server) -> None:
