@@ -225,6 +225,35 @@ def test_answer_cache_keeps_recent_successful_answers_within_its_budget(capacity
     assert cache.size <= capacity
 
 
+@pytest.mark.parametrize(("cancel_first", "computed"), [
+    (False, 1),  # the second request waits for the first one's answer
+    (True, 2),  # the first client went away: the second computes its own
+])
+def test_the_same_request_at_once_is_computed_once(cancel_first, computed) -> None:
+    import asyncio
+
+    calls = []
+
+    async def compute() -> Answer:
+        calls.append(1)
+        await asyncio.sleep(0.05)
+        return ONE_KB
+
+    async def two_at_once() -> list:
+        cache = AnswerCache(4096)
+        first = asyncio.create_task(cache.answer("q", compute))
+        await asyncio.sleep(0.01)
+        second = asyncio.create_task(cache.answer("q", compute))
+        await asyncio.sleep(0.01)
+        if cancel_first:
+            first.cancel()
+        return await asyncio.gather(first, second, return_exceptions=True)
+
+    first, second = asyncio.run(two_at_once())
+    assert second == ONE_KB and len(calls) == computed
+    assert isinstance(first, asyncio.CancelledError) if cancel_first else first == ONE_KB
+
+
 def test_cors_lets_browser_tools_call(server) -> None:
     simple = httpx.get(f"{server}/sparql", params={"query": COUNT}, headers={"Origin": "https://yasgui.org"})
     assert simple.headers["access-control-allow-origin"] == "*"

@@ -12,11 +12,12 @@ speak HTTP; this module only decides what to answer.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import math
 from collections import OrderedDict
-from collections.abc import Hashable, Sequence
+from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -75,11 +76,33 @@ class AnswerCache:
     """Successful answers by request, least recently used out first, within `capacity` bytes of bodies.
 
     Safe only because the served graph is read-only; an answer larger than a quarter of the budget is not
-    kept (it would push out many small ones)."""
+    kept (it would push out many small ones). A request that arrives while the same one is being answered
+    waits for that answer instead of taking a second worker for it."""
 
     def __init__(self, capacity: int):
         self.capacity, self.size = capacity, 0
         self.answers: OrderedDict[Hashable, Answer] = OrderedDict()
+        self.pending: dict[Hashable, asyncio.Future] = {}
+
+    async def answer(self, key: Hashable, compute: Callable[[], Awaitable[Answer]]) -> Answer:
+        """The kept answer, else the one being computed for the same request, else `compute()`'s (kept)."""
+        while (known := self.get(key)) is None and (pending := self.pending.get(key)) is not None:
+            await asyncio.wait({pending})  # our own cancellation still raises here; theirs does not
+            if not pending.cancelled():
+                return pending.result()
+        if known is not None:
+            return known
+        future = self.pending[key] = asyncio.get_running_loop().create_future()
+        try:
+            answer = await compute()
+        except BaseException:
+            future.cancel()  # the requests waiting on it compute their own
+            raise
+        finally:
+            del self.pending[key]
+        future.set_result(answer)
+        self.put(key, answer)
+        return answer
 
     def get(self, key: Hashable) -> Answer | None:
         answer = self.answers.get(key)
@@ -261,11 +284,14 @@ async def _answer(request, limits: Limits, pool: WorkerPool, cache: AnswerCache)
     job = (text, request.headers.get("accept"), params.get("default-graph-uri", []),
            params.get("named-graph-uri", []))
     key = (text, job[1], tuple(job[2]), tuple(job[3]))
-    if (known := cache.get(key)) is not None:
-        return known
-    graphs = bool(job[2] or job[3]) or names_graphs(text)
+    return await cache.answer(key, lambda: _run(job, limits, pool))
+
+
+async def _run(job: tuple, limits: Limits, pool: WorkerPool) -> Answer:
+    """A query worker's answer to the job, or why there is none."""
+    graphs = bool(job[2] or job[3]) or names_graphs(job[0])
     try:
-        answer = await pool.run(job, needs_graphs=graphs)
+        return await pool.run(job, needs_graphs=graphs)
     except Busy:
         return _text(503, f"the endpoint is busy: no query slot came free within {limits.timeout:g} s")
     except Late:
@@ -273,8 +299,6 @@ async def _answer(request, limits: Limits, pool: WorkerPool, cache: AnswerCache)
                           "stopped")
     except Lost:
         return _text(500, "the query worker failed; the query may need too much memory")
-    cache.put(key, answer)
-    return answer
 
 
 def create_app(source: Source, limits: Limits = Limits(), zygote: Zygote | None = None):
