@@ -44,7 +44,9 @@ ROOT = Path(__file__).resolve().parents[1]
 JSON = "application/sparql-results+json"
 NTRIPLES = "application/n-triples"
 OXIGRAPH = Path(sys.executable).with_name("oxigraph")
-VIRTUOSO_BUFFERS = 340_000  # 8 KB pages: 2.6 GiB, Virtuoso's advice for a machine giving it 4 GB
+# 8 KB pages: 2.6 GiB, Virtuoso's advice for a machine giving it 4 GB; with MaxQueryMem 2G it stays under 6 GiB
+# (without MaxQueryMem, Virtuoso 7.2 logs "Low query memory limit" and its queries stall, as .ci/stores.sh found)
+VIRTUOSO_BUFFERS = 340_000
 VIRTUOSO_INI = """[Database]
 DatabaseFile = {db}/virtuoso.db
 ErrorLogFile = {db}/virtuoso.log
@@ -59,6 +61,7 @@ ServerPort = 127.0.0.1:{sql}
 DisableUnixSocket = 1
 NumberOfBuffers = {buffers}
 MaxDirtyBuffers = {dirty}
+MaxQueryMem = 2G
 DirsAllowed = ., {data}
 [HTTPServer]
 ServerPort = 127.0.0.1:{http}
