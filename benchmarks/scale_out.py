@@ -174,11 +174,14 @@ def time_queries(url: str, bound: list[dict], repeat: int, timeout: float) -> di
     out: dict = {}
     grace = httpx.Timeout(timeout + 30, connect=30)  # the server stops the query itself at `timeout`
     with httpx.Client(timeout=grace, limits=httpx.Limits(max_keepalive_connections=0)) as client:
+        alive = True
         for item in bound:
-            if out and not _answers(client, url):
+            alive = alive and (not out or "timeout" not in out[next(reversed(out))] or _answers(client, url))
+            if not alive:  # checked once: a dead server would cost a minute per query left
                 out[item["name"]] = {"error": "skipped: the server no longer answers (a query before this one)"}
                 continue
             out[item["name"]] = _time_one(client, url, item, repeat, timeout)
+            print(f"  {url.split('/')[2]} {item['name']}: {_cell(out[item['name']])}", file=sys.stderr, flush=True)
     return out
 
 
