@@ -4,7 +4,7 @@
     python benchmarks/load_serve.py --graph tests/fixtures/graph/dataset --requests 500 --slow 2
 
 Starts `phoihop serve` on a free 127.0.0.1 port (over the built graph, whose release store answers while the
-graph loads into memory, or over --graph files; its own limits: --timeout, --workers; the row limit is the
+graph loads into memory, or over --graph files; its own limits: --timeout, --workers, --cache-mb; the row limit is the
 serve default) and waits until its workers hold the graph in memory; then sends a bounded, shuffled load from
 --clients concurrent clients:
   good        every named query bound to nodes the graph holds (benchmarks/bindings.py), so that each does
@@ -45,7 +45,7 @@ from phoihop.release import built_graph
 from phoihop.store import expand_inputs, load_files
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bindings import Bound, bind_all  # noqa: E402 - the benchmarks folder is not a package
+from bindings import Bound, bind_all, load_bound  # noqa: E402 - the benchmarks folder is not a package
 from servers import HOST, free_port, stop  # noqa: E402
 
 JSON = "application/sparql-results+json"
@@ -152,12 +152,14 @@ def bad_jobs(good: list[Job], rng: random.Random) -> dict[str, list[Job]]:
 
 @contextlib.contextmanager
 def server(graphs: list[Path] | None, port: int, timeout: float, workers: int,
-           cwd: Path | None = None) -> Iterator[Started]:
+           cwd: Path | None = None, cache_mb: float | None = None) -> Iterator[Started]:
     """`phoihop serve` on loopback (the built graph of `cwd`, or `graphs`) until the block ends, then SIGINT as
     Ctrl-C would; yields once its workers hold the graph in memory, with the seconds it took to the first
     answer and to memory."""
     command = [sys.executable, "-m", "phoihop.cli", "serve", "--host", HOST, "--port", str(port),
                "--timeout", str(timeout), "--workers", str(workers)]
+    if cache_mb is not None:
+        command += ["--cache-mb", str(cache_mb)]
     for path in graphs or ():
         command += ["--graph", str(path)]
     start = time.perf_counter()
@@ -202,11 +204,14 @@ class Tally:
         self.seconds: dict[str, list[float]] = defaultdict(list)
         self.statuses: dict[str, Counter[int | str]] = defaultdict(Counter)
         self.unexpected: dict[str, list[str]] = defaultdict(list)
+        self.by_query: dict[str, list[float]] = defaultdict(list)  # good queries by name: who makes the p99
 
     def add(self, job: Job, status: int | str, seconds: float, problem: str | None) -> None:
         with self.lock:
             self.seconds[job.kind].append(seconds)
             self.statuses[job.kind][status] += 1
+            if job.kind == "good":
+                self.by_query[job.name].append(seconds)
             if problem:
                 self.unexpected[job.kind].append(f"{job.name} ({job.method}): {problem}")
 
@@ -283,9 +288,41 @@ def run_load(url: str, jobs: list[Job], clients: int, timeout: float, process: s
                       "max": max(seconds), "unexpected": tally.unexpected.get(kind, [])[:20],
                       "statuses": {str(k): n for k, n in tally.statuses[kind].items()}}
                for kind, seconds in tally.seconds.items()}
-    return {"classes": classes, "seconds": elapsed, "clients": clients,
+    queries = {name: {"requests": len(seconds), "p50": percentile(seconds, 0.5), "p99": percentile(seconds, 0.99),
+                      "max": max(seconds)} for name, seconds in tally.by_query.items()}
+    return {"classes": classes, "queries": queries, "seconds": elapsed, "clients": clients,
             "still_up": after.status_code == 200 and json.loads(after.content)["boolean"] is True,
             "alive": process.poll() is None}
+
+
+def uncached(text: str, run: int) -> str:
+    """The query with a comment of its own, so that the server's answer cache cannot answer it: a median
+    over HTTP times the query, not the cache."""
+    return f"{text}\n# run {run}\n"
+
+
+def medians(url: str, bound: list[Bound], runs: int) -> dict[str, tuple[float, int | str]]:
+    """Each bound query alone over HTTP (POST form, never from the answer cache): its median seconds over
+    `runs`, and its status."""
+    out = {}
+    with httpx.Client(timeout=120) as http:
+        for item in bound:
+            graph = item.query.form in ("construct", "describe")
+            walls, status = [], 0
+            for run in range(runs):
+                start = time.perf_counter()
+                status = http.post(url, data={"query": uncached(item.text, run)},
+                                   headers={"Accept": NTRIPLES if graph else JSON}).status_code
+                walls.append(time.perf_counter() - start)
+            out[item.name] = (sorted(walls)[len(walls) // 2], status)
+    return out
+
+
+def print_medians(url: str, bound: list[Bound], runs: int) -> None:
+    figures = medians(url, bound, runs)
+    print(f"each named query alone, median of {runs} over HTTP (slowest first):", file=sys.stderr)
+    for name, (seconds, status) in sorted(figures.items(), key=lambda item: -item[1][0]):
+        print(f"  {name:45s} {seconds * 1000:8.0f} ms  HTTP {status}", file=sys.stderr)
 
 
 def report(result: dict) -> bool:
@@ -297,6 +334,10 @@ def report(result: dict) -> bool:
             statuses = ", ".join(f"{s}: {n}" for s, n in sorted(c["statuses"].items()))
             print(f"{kind:10s} {c['requests']:8d} {c['p50'] * 1000:8.1f} {c['p99'] * 1000:8.1f} "
                   f"{c['max'] * 1000:8.1f} {len(c['unexpected']):10d}  {statuses}")
+    slowest = sorted(result.get("queries", {}).items(), key=lambda item: -item[1]["max"])[:8]
+    if slowest:
+        print("good queries by their slowest answer: " + "; ".join(
+            f"{name} {q['requests']}x p50 {q['p50'] * 1000:.0f} max {q['max'] * 1000:.0f} ms" for name, q in slowest))
     total = sum(c["requests"] for c in result["classes"].values())
     print(f"throughput: {total / result['seconds']:.0f} requests/s ({total} in {result['seconds']:.1f} s, "
           f"{result['clients']} clients)")
@@ -320,14 +361,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--slow", type=int, default=3, help="queries that never end (default 3)")
     parser.add_argument("--timeout", type=float, default=10.0, help="the server's time limit (default 10 s)")
     parser.add_argument("--workers", type=int, default=2, help="the server's query processes (default 2)")
+    parser.add_argument("--cache-mb", type=float, default=None,
+                        help="the server's answer cache (default: the serve default; 0: every query computed)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--bindings", type=Path, default=None,
+                        help="bound queries as JSON: read when the file exists, else bound on the graph and written")
+    parser.add_argument("--medians", type=int, default=0,
+                        help="before the load, time each bound query this many times alone and print its median")
     args = parser.parse_args(argv)
     missing = [p for p in args.graph or () if not p.exists()]
     if missing:
         print(f"no such graph: {', '.join(map(str, missing))} (run `phoihop build`, or pass --graph)",
               file=sys.stderr)
         return 2
-    bound = embedded_bindings(args.graph)
+    if args.bindings and args.bindings.exists():
+        bound = load_bound(json.loads(args.bindings.read_text(encoding="utf-8")))
+    else:
+        bound = embedded_bindings(args.graph)
+        if args.bindings:
+            args.bindings.write_text(json.dumps([b.to_json() for b in bound], indent=1), encoding="utf-8")
     idle = [b.name for b in bound if not b.rows and b.query.form != "ask"]
     print(f"{len(bound)} named queries, {len(bound) - len(idle)} return rows on this graph; no rows (checks on a "
           f"graph that conforms): {', '.join(idle) or 'none'}; bound: "
@@ -335,11 +387,13 @@ def main(argv: list[str] | None = None) -> int:
     jobs = mixed_jobs(bound, args.requests, args.good, args.slow, args.seed)
     port = free_port()
     url = f"http://{HOST}:{port}/sparql"
-    with server(args.graph, port, args.timeout, args.workers) as started:
+    with server(args.graph, port, args.timeout, args.workers, cache_mb=args.cache_mb) as started:
         print(f"phoihop serve at {url} over {', '.join(map(str, args.graph or ['the built graph']))}: first answer "
               f"after {started.first_answer:.1f} s, graph in memory after {started.in_memory:.1f} s; {len(jobs)} "
               f"requests from {args.clients} clients ({args.workers} workers, {args.timeout:g} s limit)",
               file=sys.stderr)
+        if args.medians:
+            print_medians(url, bound, args.medians)
         result = run_load(url, jobs, args.clients, args.timeout, started.process)
     return 1 if report(result) else 0
 

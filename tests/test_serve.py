@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -22,6 +23,7 @@ import rdflib
 
 from phoihop.query import EndpointBackend, Phoihop, list_queries, open_graph
 from phoihop.results import same_answer
+from phoihop.serve import Answer, AnswerCache
 
 DATASET = Path(__file__).resolve().parent / "fixtures" / "graph" / "dataset"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -185,9 +187,74 @@ def test_large_result_is_refused_with_a_clear_message(server) -> None:
 def test_a_late_query_is_stopped_and_the_endpoint_stays_up(server) -> None:
     response = httpx.get(f"{server}/sparql", params={"query": SLOW}, timeout=30)
     assert response.status_code == 503 and "time limit" in response.text
-    for _ in range(4):  # both workers answer again (the stopped one has been replaced)
-        after = httpx.get(f"{server}/sparql", params={"query": COUNT}, headers={"Accept": JSON}, timeout=30)
+    for run in range(4):  # both workers answer again (the stopped one has been replaced; not from the cache)
+        after = httpx.get(f"{server}/sparql", params={"query": f"{COUNT}\n# run {run}"}, headers={"Accept": JSON},
+                          timeout=30)
         assert after.status_code == 200
+
+
+def test_a_request_asked_again_gets_the_same_answer_in_its_own_format(server) -> None:
+    """The answer cache is keyed by the whole request: the same query in another format is another answer."""
+    url = f"{server}/sparql"
+    answers = [httpx.get(url, params={"query": COUNT}, headers={"Accept": accept})
+               for accept in (JSON, JSON, "text/csv", "text/csv")]
+    assert [r.status_code for r in answers] == [200] * 4
+    assert answers[0].content == answers[1].content and answers[2].content == answers[3].content
+    assert answers[0].headers["content-type"].startswith(JSON)
+    assert answers[2].headers["content-type"].startswith("text/csv")
+
+
+ONE_KB = Answer(200, "text/plain", b"x" * 1024)
+
+
+def _puts(keys: str) -> list[tuple]:
+    return [("put", key, ONE_KB) for key in keys]
+
+
+@pytest.mark.parametrize(("capacity", "steps", "kept"), [
+    # (put|get, key, answer) steps, then the keys the cache still answers
+    (4096, _puts("ab"), set("ab")),
+    (4096, _puts("abcde"), set("bcde")),  # the least recently asked goes out first
+    (4096, _puts("abcd") + [("get", "a", None)] + _puts("e"), set("acde")),
+    (4096, [("put", "a", Answer(503, "text/plain", b"late"))], set()),  # only successful answers
+    (2048, _puts("a"), set()),  # larger than a quarter of the budget
+])
+def test_answer_cache_keeps_recent_successful_answers_within_its_budget(capacity, steps, kept) -> None:
+    cache = AnswerCache(capacity)
+    for action, key, answer in steps:
+        cache.put(key, answer) if action == "put" else cache.get(key)
+    assert {key for key in "abcde" if cache.get(key) is not None} == kept
+    assert cache.size <= capacity
+
+
+@pytest.mark.parametrize(("cancel_first", "computed"), [
+    (False, 1),  # the second request waits for the first one's answer
+    (True, 2),  # the first client went away: the second computes its own
+])
+def test_the_same_request_at_once_is_computed_once(cancel_first, computed) -> None:
+    import asyncio
+
+    calls = []
+
+    async def compute() -> Answer:
+        calls.append(1)
+        await asyncio.sleep(0.05)
+        return ONE_KB
+
+    async def two_at_once() -> list:
+        cache = AnswerCache(4096)
+        first = asyncio.create_task(cache.answer("q", compute))
+        await asyncio.sleep(0.01)
+        second = asyncio.create_task(cache.answer("q", compute))
+        await asyncio.sleep(0.01)
+        if cancel_first:
+            first.cancel()
+        return await asyncio.gather(first, second, return_exceptions=True)
+
+    with ThreadPoolExecutor(1) as thread:  # a loop of its own, whatever an earlier test left running here
+        first, second = thread.submit(lambda: asyncio.run(two_at_once())).result()
+    assert second == ONE_KB and len(calls) == computed
+    assert isinstance(first, asyncio.CancelledError) if cancel_first else first == ONE_KB
 
 
 def test_cors_lets_browser_tools_call(server) -> None:

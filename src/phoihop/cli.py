@@ -287,8 +287,10 @@ def query_cmd(target: str | None, params: tuple[str, ...], fmt: str | None, list
               help="Longest query accepted.")
 @click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1),
               help="Queries run at once (processes).")
+@click.option("--cache-mb", default=64.0, show_default=True, type=click.FloatRange(min=0),
+              help="Answers kept to answer the same request again at once (the graph is read-only); 0: none.")
 def serve_cmd(host: str, port: int, graphs: tuple[Path, ...], timeout: float, max_rows: int,
-              max_query_chars: int, workers: int) -> None:
+              max_query_chars: int, workers: int, cache_mb: float) -> None:
     """Serve the graph as a read-only SPARQL 1.1 endpoint at /sparql, with a query page at /.
 
     \b
@@ -300,7 +302,8 @@ def serve_cmd(host: str, port: int, graphs: tuple[Path, ...], timeout: float, ma
     from .serve import Limits, serve
 
     serve(list(graphs) or None, host=host, port=port,
-          limits=Limits(timeout=timeout, max_rows=max_rows, max_query_chars=max_query_chars, workers=workers))
+          limits=Limits(timeout=timeout, max_rows=max_rows, max_query_chars=max_query_chars, workers=workers,
+                        cache_mb=cache_mb))
 
 
 # --- push ---

@@ -4,15 +4,20 @@ pyoxigraph cannot cancel a running query from Python, so queries do not run in t
 worker processes answer one query at a time from the graph held in memory once and shared by fork
 (`phoihop.workers`; the release's on-disk store answers while the graph loads). A query past the time
 limit gets 503 and its worker is killed and replaced, so no query can stall the endpoint; the pool size
-bounds concurrency. Starlette and uvicorn speak HTTP; this module only decides what to answer.
+bounds concurrency. The graph never changes while it is served, so an answer given once is kept (a few
+dozen MB, least recently asked first out) and the same request is answered again without a worker: on two
+cores a named query asked again must not queue behind the one being computed. Starlette and uvicorn
+speak HTTP; this module only decides what to answer.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import math
-from collections.abc import Sequence
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Hashable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
@@ -54,6 +59,7 @@ class Limits:
     max_rows: int = 100_000
     max_query_chars: int = 20_000
     workers: int = 2
+    cache_mb: float = 64.0  # answers kept for the same request again (0: none)
 
 
 class Answer(NamedTuple):
@@ -64,6 +70,54 @@ class Answer(NamedTuple):
 
 def _text(status: int, message: str) -> Answer:
     return Answer(status, "text/plain; charset=utf-8", (message.rstrip() + "\n").encode("utf-8"))
+
+
+class AnswerCache:
+    """Successful answers by request, least recently used out first, within `capacity` bytes of bodies.
+
+    Safe only because the served graph is read-only; an answer larger than a quarter of the budget is not
+    kept (it would push out many small ones). A request that arrives while the same one is being answered
+    waits for that answer instead of taking a second worker for it."""
+
+    def __init__(self, capacity: int):
+        self.capacity, self.size = capacity, 0
+        self.answers: OrderedDict[Hashable, Answer] = OrderedDict()
+        self.pending: dict[Hashable, asyncio.Future] = {}
+
+    async def answer(self, key: Hashable, compute: Callable[[], Awaitable[Answer]]) -> Answer:
+        """The kept answer, else the one being computed for the same request, else `compute()`'s (kept)."""
+        while (known := self.get(key)) is None and (pending := self.pending.get(key)) is not None:
+            await asyncio.wait({pending})  # our own cancellation still raises here; theirs does not
+            if not pending.cancelled():
+                return pending.result()
+        if known is not None:
+            return known
+        future = self.pending[key] = asyncio.get_running_loop().create_future()
+        try:
+            answer = await compute()
+        except BaseException:
+            future.cancel()  # the requests waiting on it compute their own
+            raise
+        finally:
+            del self.pending[key]
+        future.set_result(answer)
+        self.put(key, answer)
+        return answer
+
+    def get(self, key: Hashable) -> Answer | None:
+        answer = self.answers.get(key)
+        if answer is not None:
+            self.answers.move_to_end(key)
+        return answer
+
+    def put(self, key: Hashable, answer: Answer) -> None:
+        if answer.status != 200 or len(answer.body) * 4 > self.capacity or key in self.answers:
+            return
+        self.answers[key] = answer
+        self.size += len(answer.body)
+        while self.size > self.capacity:
+            _, dropped = self.answers.popitem(last=False)
+            self.size -= len(dropped.body)
 
 
 # --- content negotiation --------------------------------------------------------------------------------
@@ -186,7 +240,7 @@ async def _read_body(request, limit: int) -> bytes | None:
     return b"".join(chunks)
 
 
-async def _answer(request, limits: Limits, pool: WorkerPool) -> Answer:
+async def _answer(request, limits: Limits, pool: WorkerPool, cache: AnswerCache) -> Answer:
     """What one /sparql request gets: refused here when the request is malformed, too long or an update,
     else the answer of a query worker."""
     if request.method in ("GET", "HEAD"):
@@ -229,7 +283,13 @@ async def _answer(request, limits: Limits, pool: WorkerPool) -> Answer:
             return _text(400, f"{key}: not an IRI: {bad[:200]!r}")
     job = (text, request.headers.get("accept"), params.get("default-graph-uri", []),
            params.get("named-graph-uri", []))
-    graphs = bool(job[2] or job[3]) or names_graphs(text)
+    key = (text, job[1], tuple(job[2]), tuple(job[3]))
+    return await cache.answer(key, lambda: _run(job, limits, pool))
+
+
+async def _run(job: tuple, limits: Limits, pool: WorkerPool) -> Answer:
+    """A query worker's answer to the job, or why there is none."""
+    graphs = bool(job[2] or job[3]) or names_graphs(job[0])
     try:
         return await pool.run(job, needs_graphs=graphs)
     except Busy:
@@ -252,9 +312,10 @@ def create_app(source: Source, limits: Limits = Limits(), zygote: Zygote | None 
     from starlette.routing import Route
 
     pool = WorkerPool(source, QueryHandler(limits), limits.workers, limits.timeout, zygote)
+    cache = AnswerCache(int(limits.cache_mb * 2**20))
 
     async def sparql(request) -> Response:
-        answer = await _answer(request, limits, pool)
+        answer = await _answer(request, limits, pool, cache)
         return Response(answer.body, status_code=answer.status, media_type=answer.content_type)
 
     async def page(request) -> Response:
@@ -293,6 +354,8 @@ def serve(graphs: Sequence[str | Path] | None = None, host: str = "127.0.0.1", p
 
     if limits.workers < 1 or not 0 < limits.timeout < math.inf or limits.max_rows < 1 or limits.max_query_chars < 1:
         raise UsageError("--workers, --timeout, --max-rows and --max-query-chars must be positive numbers")
+    if not 0 <= limits.cache_mb < math.inf:
+        raise UsageError(f"--cache-mb must be 0 or more, not {limits.cache_mb:g}")
     if not 0 < port < 65536:
         raise UsageError(f"--port must be between 1 and 65535, not {port}")
     try:  # fail before loading the graph when the address is taken
