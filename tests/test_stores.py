@@ -83,7 +83,7 @@ def store(request) -> Store:
 def expect_known_bug(request, store: Store, query) -> None:
     reason = KNOWN_BUGS.get((store.name, query.name))
     if reason:
-        request.applymarker(pytest.mark.xfail(reason=reason))
+        request.applymarker(pytest.mark.xfail(reason=reason, strict=True))
 
 
 @pytest.fixture(scope="module")
