@@ -78,6 +78,17 @@ def test_usage_errors_are_one_line_exit_2(args, message) -> None:
     assert len(result.output.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize(("query", "fmt", "message"), [
+    ("coordination-network", "csv", "gives a graph"),
+    ("posts-held", "ntriples", "gives a table"),
+])
+def test_a_format_the_answer_cannot_take_is_refused_before_the_graph_is_read(query, fmt, message) -> None:
+    """Regression: a CONSTRUCT asked for as CSV ran (2 s at 1M) before it was refused; a graph that does not
+    exist shows the refusal comes first."""
+    result = run(query, "--graph", "/nonexistent/graph.trig", "-f", fmt)
+    assert result.exit_code == 2 and message in result.output and "nonexistent" not in result.output
+
+
 def test_syntax_error_names_file_line_and_column(tmp_path) -> None:
     path = tmp_path / "broken.rq"
     path.write_text("# title: broken\nSELECT ?x WHERE {\n  ?x ?y\n}\n", encoding="utf-8")

@@ -32,7 +32,7 @@ from .errors import InputError, StoreError, UsageError
 from .release import built_graph, built_graph_files, load_graph
 from .remote import EndpointBackend
 from .resources import queries_dir
-from .results import FORMATS, XSD, Answer, Engine, Results, answer_from_ox, write
+from .results import FORMATS, XSD, Answer, Engine, Results, answer_from_ox, check_form_format, write
 from .sparql import (
     UPDATE_FORMS,
     check_limits,
@@ -415,11 +415,13 @@ def run_command(target: str | None, *, stdin_text: str | None = None, params: It
         raise UsageError("name a query, a .rq file or - for stdin (`phoihop query --list` shows the names)")
     if fmt is not None and fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
+    query = parse_header(stdin_text or "", "<stdin>") if target == "-" else find_query(target)
+    if fmt is not None and query_form(query.text) in ("select", "ask", "construct", "describe"):
+        check_form_format(query_form(query.text), fmt)  # refused before the graph is opened or the query run
     bound = parse_params(params)
     files = expand_inputs(graphs) if graphs and not endpoint else []
     graph = open_graph(files or None, engine=engine, endpoint=endpoint, timeout=timeout, max_rows=max_rows)
     inputs = files or ([] if endpoint else built_graph_files())
-    query = parse_header(stdin_text or "", "<stdin>") if target == "-" else find_query(target, graph.folder)
     if "lang" in {p.name for p in query.parameters}:
         bound.setdefault("lang", lang)
     text = bind(query, bound)

@@ -166,13 +166,19 @@ class Results(Sequence[dict[str, Any]]):
 
 def check_format(answer: Answer | Results, fmt: str) -> None:
     """A UsageError when the format cannot hold this kind of answer (a graph as CSV, a table as Turtle)."""
+    check_form_format(answer.form, fmt)
+
+
+def check_form_format(form: str, fmt: str) -> None:
+    """The same check from the query's form alone ('select', 'construct', ...), so a command can refuse a
+    format before it spends seconds running the query."""
     if fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
-    if answer.is_graph and fmt in ("csv", "tsv", "json", "xml"):
-        raise UsageError(f"a {answer.form.upper()} query gives a graph: use --format "
-                         f"{', '.join(GRAPH_FORMATS)} or table")
-    if not answer.is_graph and fmt in GRAPH_FORMATS:
-        raise UsageError(f"a {answer.form.upper()} query gives a table: use --format {', '.join(RESULT_FORMATS)}")
+    graph = form in ("construct", "describe")
+    if graph and fmt in ("csv", "tsv", "json", "xml"):
+        raise UsageError(f"a {form.upper()} query gives a graph: use --format {', '.join(GRAPH_FORMATS)} or table")
+    if not graph and fmt in GRAPH_FORMATS:
+        raise UsageError(f"a {form.upper()} query gives a table: use --format {', '.join(RESULT_FORMATS)}")
 
 
 def write(answer: Answer, fmt: str, out: IO[str], width: int | None = None) -> int:
