@@ -133,29 +133,64 @@ def actor_at(c: Ctx, i: int, nested: bool = True) -> Mention | None:
     if i >= len(toks) or i in c.f.law_tokens:
         return None
     sub = c.lex.subbody_trie.match(toks, i) if nested else None
-    sub_mention = None
-    if sub and i + sub[0] < len(toks) and toks[i + sub[0]].joined:
-        parent = actor_at(c, i + sub[0], nested=True)
-        if parent is not None:
-            sub_mention = _sub_mention(c, i, sub[1], parent)  # type: ignore[arg-type]
     full = _full_mention(c, i)
+    sub_mention = _sub_at(c, i, sub[0], sub[1], full is None) if sub else None  # type: ignore[arg-type]
     if full is None or (sub_mention is not None and sub_mention.last > full.last):
         return sub_mention
     return full
 
 
-def _sub_mention(c: Ctx, i: int, sub: SubBody, parent: Mention) -> Mention:
-    p = parent.actor
+NAME_MAX = 8  # words of a unit's own name between its head word and its parent ('Phòng An ninh kinh tế')
+
+
+def _sub_at(c: Ctx, i: int, n: int, sub: SubBody, may_name: bool) -> Mention | None:
+    """'Ban Thường vụ LĐLĐ tỉnh', 'Ban Tuyên giáo (LĐLĐ tỉnh)', 'Phòng An ninh kinh tế, Công an tỉnh': a body
+    inside its parent. A named unit's own words run on (no line break, no stop word) until its parent, which
+    may follow after a plain space, a comma or in brackets; a unit whose name is a body of its own ('Phòng Nội
+    vụ huyện') is that body (`may_name` is false)."""
+    toks, doc = c.doc.tokens, c.doc
+    named = sub.named and may_name and (toks[i].text[:1].isupper() or doc.in_heading(i))
+    last = min(len(toks), i + n + (NAME_MAX if named else 0) + 1)
+    for k in range(i + n, last):
+        tok = toks[k]
+        paren = tok.gap.strip(" ") == "(" and not tok.gap.startswith("\n")
+        if not (tok.joined or paren):
+            return None
+        if k == i + n or tok.gap.strip(" ") in (",", "("):  # the parent follows the name or its comma
+            parent = actor_at(c, k, nested=k == i + n)
+            closed = parent is not None and (not paren or (
+                parent.last < len(toks) and toks[parent.last].gap.lstrip(" ").startswith(")")))
+            if parent is not None and closed and (k == i + n or tok.gap.strip(" ") in (",", "(")):
+                return _sub_mention(c, i, k, sub, parent)
+        if not named or paren or c.lex.stop_trie.match(toks, k):
+            return None
+        if k > i + n and tok.gap == " ":
+            parent = actor_at(c, k, nested=False)  # 'Văn phòng tổng hợp VKSND huyện'
+            if parent is not None:
+                return _sub_mention(c, i, k, sub, parent)
+    return None
+
+
+def _sub_mention(c: Ctx, i: int, k: int, sub: SubBody, parent: Mention) -> Mention:
+    """The sub-body from token i whose parent's mention starts at token k (its own name is tokens i..k)."""
+    p, toks = parent.actor, c.doc.tokens
+    name = c.doc.span_text(i, k) if k > i else sub.prefix
+    apart = toks[k].gap.strip(" ") in (",", "(")  # 'Ban Tuyên giáo (LĐLĐ tỉnh)': the name alone is a surface
     if sub.kind == "leadership":
         actor = p
     else:
-        iri = URIRef(f"{p.iri}/{slug(sub.prefix)}")
+        named = name.lower() != sub.prefix.lower()
+        iri = URIRef(f"{p.iri}/{slug(name if named else sub.prefix)}")
+        label = f"{name if named else sub.prefix} {p.label_vi}"
+        name_en = f"{sub.name_en} '{name}'" if named else sub.name_en
         actor = c.f.actors.get(iri) or Actor(
-            iri, f"{sub.prefix} {p.label_vi}", f"{sub.name_en} of the {p.label_en}", p.cls, parent=p.iri,
+            iri, label, f"{name_en} of the {p.label_en}", p.cls, parent=p.iri,
             acts_for=p.iri if sub.kind == "organ" and not p.group else None, place=p.place)  # the BCH of a
         # grassroots union (a group kind) is the one body that acts; the BTV of LĐLĐ tỉnh acts for the LĐLĐ
         c.f.actors[iri] = actor
-    return Mention(actor, i, parent.last, c.doc.tokens[i].start, parent.end, inner=parent)
+        if apart:
+            actor.surfaces.setdefault(name, (toks[i].start, toks[k - 1].end))
+    return Mention(actor, i, parent.last, toks[i].start, parent.end, inner=parent)
 
 
 def _institution_mention(c: Ctx, i: int, n: int, kind: Institution) -> Mention:
