@@ -117,8 +117,9 @@ def _institution_length(c: Ctx, i: int, head_n: int) -> int:
             break
         if tok.low in conj and k + 1 < len(toks) and toks[k + 1].text[:1].isupper():
             break
-        if tok.low not in conj and (lex.stop_trie.match(toks, k) or lex.actor_trie.match(toks, k) and k > j):
-            break
+        if tok.low not in conj and (lex.stop_trie.match(toks, k) or lex.actor_trie.match(toks, k) and k > j
+                                    and c.doc.is_cap(k)):
+            break  # 'Trung tâm Trợ giúp pháp lý nhà nước tỉnh': a body's name in lower case is the name's
         if k > j and tok.text[:1].islower() and (tok.low in lex.area_types or lex.cues.at("province_word", toks, k)):
             break  # 'Trung tâm Dịch vụ việc làm tỉnh': the area after the name, read by place_at
         k += 1
