@@ -315,12 +315,21 @@ def run(c: Ctx) -> None:
             continue
         _share_area(c, prev, m)
         record(c, m)
-        if any(c.lex.cues.ends_at(kind, c.doc.tokens, m.first) for kind in ("builds", "policy_of")) or (
-                m.actor.group and c.lex.cues.ends_at("led_by", c.doc.tokens, m.first)):
-            c.f.cited_tokens.update(range(m.first, m.last))  # "xây dựng Đảng", "chính sách, pháp luật của Nhà
-            # nước", "sự lãnh đạo của các cấp ủy": the thing built, the body whose policy it is, not a body acting
+        if _in_set_phrase(c, m):
+            c.f.cited_tokens.update(range(m.first, m.last))
         prev = m
         i = _enumeration(c, m.last, m) or m.last
+
+
+def _in_set_phrase(c: Ctx, m: Mention) -> bool:
+    """'xây dựng Đảng', 'chính sách, pháp luật của Nhà nước', 'sự lãnh đạo của các cấp ủy', '… cho Đảng xem xét
+    kết nạp': the thing built, the body whose policy it is or that admits members, not a body acting."""
+    toks, cues = c.doc.tokens, c.lex.cues
+    if any(cues.ends_at(kind, toks, m.first) for kind in ("builds", "policy_of")):
+        return True
+    if m.actor.group and cues.ends_at("led_by", toks, m.first):
+        return True
+    return m.last < len(toks) and toks[m.last].joined and cues.length("admitted_after", toks, m.last) > 0
 
 
 def _share_area(c: Ctx, prev: Mention | None, m: Mention) -> None:
