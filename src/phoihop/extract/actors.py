@@ -174,24 +174,47 @@ def _sub_at(c: Ctx, i: int, n: int, sub: SubBody, may_name: bool) -> Mention | N
 
 def _sub_mention(c: Ctx, i: int, k: int, sub: SubBody, parent: Mention) -> Mention:
     """The sub-body from token i whose parent's mention starts at token k (its own name is tokens i..k)."""
-    p, toks = parent.actor, c.doc.tokens
+    toks = c.doc.tokens
     name = c.doc.span_text(i, k) if k > i else sub.prefix
-    apart = toks[k].gap.strip(" ") in (",", "(")  # 'Ban Tuyên giáo (LĐLĐ tỉnh)': the name alone is a surface
-    if sub.kind == "leadership":
-        actor = p
-    else:
-        named = name.lower() != sub.prefix.lower()
-        iri = URIRef(f"{p.iri}/{slug(name if named else sub.prefix)}")
-        label = f"{name if named else sub.prefix} {p.label_vi}"
-        name_en = f"{sub.name_en} '{name}'" if named else sub.name_en
-        actor = c.f.actors.get(iri) or Actor(
-            iri, label, f"{name_en} of the {p.label_en}", p.cls, parent=p.iri,
-            acts_for=p.iri if sub.kind == "organ" and not p.group else None, place=p.place)  # the BCH of a
-        # grassroots union (a group kind) is the one body that acts; the BTV of LĐLĐ tỉnh acts for the LĐLĐ
-        c.f.actors[iri] = actor
-        if apart:
-            actor.surfaces.setdefault(name, (toks[i].start, toks[k - 1].end))
+    actor = _sub_actor(c, name, sub, parent.actor)
+    if toks[k].gap.strip(" ") in (",", "("):  # 'Ban Tuyên giáo (LĐLĐ tỉnh)': the name alone is a surface too
+        actor.surfaces.setdefault(name, (toks[i].start, toks[k - 1].end))
     return Mention(actor, i, parent.last, toks[i].start, parent.end, inner=parent)
+
+
+def _sub_actor(c: Ctx, name: str, sub: SubBody, p: Actor) -> Actor:
+    """The record of a sub-body of p called `name` (its prefix alone, or a named unit's whole name)."""
+    if sub.kind == "leadership":
+        return p
+    named = name.lower() != sub.prefix.lower()
+    iri = URIRef(f"{p.iri}/{slug(name if named else sub.prefix)}")
+    name_en = f"{sub.name_en} '{name}'" if named else sub.name_en
+    actor = c.f.actors.get(iri) or Actor(
+        iri, f"{name if named else sub.prefix} {p.label_vi}", f"{name_en} of the {p.label_en}", p.cls,
+        parent=p.iri, acts_for=p.iri if sub.kind == "organ" and not p.group else None, place=p.place)  # the
+    # BCH of a grassroots union (a group kind) is the one body that acts; the BTV of LĐLĐ tỉnh acts for the LĐLĐ
+    c.f.actors[iri] = actor
+    return actor
+
+
+def _assigned_unit(c: Ctx, i: int, prev: Mention | None) -> Mention | None:
+    """'Công an tỉnh giao Phòng An ninh kinh tế làm đầu mối': a named unit given a task by the body just
+    before the assigning word, its parent; its own name runs to the task's first word."""
+    toks, lex = c.doc.tokens, c.lex
+    sub = lex.subbody_trie.match(toks, i)
+    if prev is None or sub is None or not sub[1].named or not toks[i].text[:1].isupper() \
+            or lex.cues.length("assignment", toks, prev.last) != i - prev.last or i == prev.last \
+            or not all(t.joined for t in toks[prev.last:i + 1]):
+        return None
+    first = k = i + sub[0]  # type: ignore[operator]
+    while k < min(len(toks), first + NAME_MAX) and toks[k].joined and toks[k].gap == " " \
+            and not lex.stop_trie.match(toks, k) and not lex.cues.at("action", toks, k):
+        k += 1
+    if k == first or k >= len(toks) or not toks[first].text[:1].isupper() or not toks[k].joined \
+            or not (lex.stop_trie.match(toks, k) or lex.cues.at("action", toks, k)):
+        return None  # a name that does not end at a task's first word is not read
+    actor = _sub_actor(c, c.doc.span_text(i, k), sub[1], prev.actor)  # type: ignore[arg-type]
+    return Mention(actor, i, k, toks[i].start, toks[k - 1].end)
 
 
 def _institution_mention(c: Ctx, i: int, n: int, kind: Institution) -> Mention:
@@ -309,7 +332,7 @@ def run(c: Ctx) -> None:
     for m in c.lex.grammar.byline.finditer(c.doc.text, 0, c.doc.page_end):  # '(Báo Hà Tĩnh) -': the publisher
         c.f.cited_tokens.update(range(c.doc.tok_index(m.start(1)), c.doc.tok_index(m.end(1))))
     while i < end_tok:
-        m = actor_at(c, i)
+        m = actor_at(c, i) or _assigned_unit(c, i, prev)
         if m is None:
             i = _enumeration(c, i, None) or i + 1
             continue
