@@ -137,8 +137,24 @@ def actor_at(c: Ctx, i: int, nested: bool = True) -> Mention | None:
     full = _full_mention(c, i)
     sub_mention = _sub_at(c, i, sub[0], sub[1], full is None) if sub else None  # type: ignore[arg-type]
     if full is None or (sub_mention is not None and sub_mention.last > full.last):
-        return sub_mention
+        return sub_mention or (_named_before_bare(c, i) if full is None else None)
     return full
+
+
+def _named_before_bare(c: Ctx, i: int) -> Mention | None:
+    """'Tổng Giám đốc Công ty', 'của Công ty': an institution's head word alone, capitalised, names the one
+    institution with that head the text has named (none when it has named two or none)."""
+    toks = c.doc.tokens
+    hit = c.lex.institution_trie.match(toks, i)
+    if hit is None or not toks[i].text[:1].isupper() or c.doc.in_heading(i):
+        return None
+    n, inst = hit
+    stem = slug(inst.head) + "-"  # type: ignore[attr-defined]
+    found = [a for a in c.f.actors.values() if a.cls == inst.cls  # type: ignore[attr-defined]
+             and str(a.iri).rsplit("/", 1)[-1].startswith(stem)]
+    if len(found) != 1:
+        return None
+    return Mention(found[0], i, i + n, toks[i].start, toks[i + n - 1].end)
 
 
 NAME_MAX = 8  # words of a unit's own name between its head word and its parent ('Phòng An ninh kinh tế')
