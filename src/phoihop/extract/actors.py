@@ -347,6 +347,10 @@ def run(c: Ctx) -> None:
     end_tok = c.doc.tok_index(c.doc.page_end)
     for m in c.lex.grammar.byline.finditer(c.doc.text, 0, c.doc.page_end):  # '(Báo Hà Tĩnh) -': the publisher
         c.f.cited_tokens.update(range(c.doc.tok_index(m.start(1)), c.doc.tok_index(m.end(1))))
+    for m in c.lex.grammar.byline_affiliation.finditer(c.doc.text, 0, c.doc.page_end):
+        writer = m.group(1)
+        if writer.isupper() and not m.group(2).isupper() and writer.split()[0].capitalize() in c.lex.surnames:
+            c.f.cited_tokens.update(range(c.doc.tok_index(m.start(2)), c.doc.tok_index(m.end(2))))
     while i < end_tok:
         m = actor_at(c, i) or _assigned_unit(c, i, prev)
         if m is None:
