@@ -367,9 +367,10 @@ def run(c: Ctx) -> None:
 def _in_set_phrase(c: Ctx, m: Mention) -> bool:
     """'xây dựng Đảng', 'chính sách, pháp luật của Nhà nước', 'sự lãnh đạo của các cấp ủy', '… cho Đảng xem xét
     kết nạp': the thing built, the body whose policy it is or that admits members, not a body acting; for a
-    collective also its people ('cán bộ công đoàn cơ sở') and a count of its members ('12 công đoàn cơ sở')."""
+    collective also its people ('cán bộ công đoàn cơ sở') and a count of its members ('12 công đoàn cơ sở'); a
+    body said to exist no more ('không còn LĐLĐ cấp huyện')."""
     toks, cues = c.doc.tokens, c.lex.cues
-    if any(cues.ends_at(kind, toks, m.first) for kind in ("builds", "policy_of")):
+    if any(cues.ends_at(kind, toks, m.first) for kind in ("builds", "policy_of", "abolished")):
         return True
     if m.actor.group and (cues.ends_at("led_by", toks, m.first) or cues.ends_at("people_of", toks, m.first)
                           or m.first > 0 and toks[m.first - 1].text.isdigit() and toks[m.first].gap == " "):
