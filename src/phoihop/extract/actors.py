@@ -177,15 +177,25 @@ def _sub_at(c: Ctx, i: int, n: int, sub: SubBody, may_name: bool) -> Mention | N
             parent = actor_at(c, k, nested=k == i + n)
             closed = parent is not None and (not paren or (
                 parent.last < len(toks) and toks[parent.last].gap.lstrip(" ").startswith(")")))
-            if parent is not None and closed and (k == i + n or tok.gap.strip(" ") in (",", "(")):
+            if parent is not None and closed:
                 return _sub_mention(c, i, k, sub, parent)
-        if not named or paren or c.lex.stop_trie.match(toks, k):
+        if not named or paren or (c.lex.stop_trie.match(toks, k) and not toks[k].text[:1].isupper()
+                                  and not _joins_name(c, k)):  # 'Phòng Tổ chức …': a name's word
             return None
         if k > i + n and tok.gap == " ":
             parent = actor_at(c, k, nested=False)  # 'Văn phòng tổng hợp VKSND huyện'
             if parent is not None:
                 return _sub_mention(c, i, k, sub, parent)
     return None
+
+
+def _joins_name(c: Ctx, k: int) -> bool:
+    """'Phòng Kê khai và Kế toán thuế': 'và' inside a unit's name, before a capitalised word that opens neither
+    another unit nor a body."""
+    toks = c.doc.tokens
+    return toks[k].low in c.lex.cues.words("and") and k + 1 < len(toks) and toks[k + 1].gap == " " \
+        and toks[k + 1].text[:1].isupper() and not c.lex.subbody_trie.match(toks, k + 1) \
+        and actor_at(c, k + 1, nested=False) is None
 
 
 def _sub_mention(c: Ctx, i: int, k: int, sub: SubBody, parent: Mention) -> Mention:
