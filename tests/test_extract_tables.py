@@ -36,7 +36,7 @@ def _context(ex: Extraction) -> list[dict]:
 
 def _actors(ex: Extraction) -> list[dict]:
     return [{"iri": _tail(a.iri, "actor"), "label": a.label_vi, "class": a.cls,
-             "group": getattr(a, "group", False), "surfaces": sorted(a.surfaces)}
+             "group": getattr(a, "group", False), "surfaces": sorted(a.surfaces), "acting": a.iri in ex.acting}
             for a in ex.actors.values() if a.surfaces]
 
 

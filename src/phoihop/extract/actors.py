@@ -117,8 +117,9 @@ def _institution_length(c: Ctx, i: int, head_n: int) -> int:
             break
         if tok.low in conj and k + 1 < len(toks) and toks[k + 1].text[:1].isupper():
             break
-        if tok.low not in conj and (lex.stop_trie.match(toks, k) or lex.actor_trie.match(toks, k) and k > j):
-            break
+        if tok.low not in conj and (lex.stop_trie.match(toks, k) or lex.actor_trie.match(toks, k) and k > j
+                                    and c.doc.is_cap(k)):
+            break  # 'Trung tâm Trợ giúp pháp lý nhà nước tỉnh': a body's name in lower case is the name's
         if k > j and tok.text[:1].islower() and (tok.low in lex.area_types or lex.cues.at("province_word", toks, k)):
             break  # 'Trung tâm Dịch vụ việc làm tỉnh': the area after the name, read by place_at
         k += 1
@@ -133,29 +134,113 @@ def actor_at(c: Ctx, i: int, nested: bool = True) -> Mention | None:
     if i >= len(toks) or i in c.f.law_tokens:
         return None
     sub = c.lex.subbody_trie.match(toks, i) if nested else None
-    sub_mention = None
-    if sub and i + sub[0] < len(toks) and toks[i + sub[0]].joined:
-        parent = actor_at(c, i + sub[0], nested=True)
-        if parent is not None:
-            sub_mention = _sub_mention(c, i, sub[1], parent)  # type: ignore[arg-type]
     full = _full_mention(c, i)
+    sub_mention = _sub_at(c, i, sub[0], sub[1], full is None) if sub else None  # type: ignore[arg-type]
     if full is None or (sub_mention is not None and sub_mention.last > full.last):
-        return sub_mention
+        return sub_mention or (_named_before_bare(c, i) if full is None else None)
     return full
 
 
-def _sub_mention(c: Ctx, i: int, sub: SubBody, parent: Mention) -> Mention:
-    p = parent.actor
+def _named_before_bare(c: Ctx, i: int) -> Mention | None:
+    """'Tổng Giám đốc Công ty', 'của Công ty': an institution's head word alone, capitalised, names the one
+    institution with that head the text has named (none when it has named two or none)."""
+    toks = c.doc.tokens
+    hit = c.lex.institution_trie.match(toks, i)
+    if hit is None or not toks[i].text[:1].isupper() or c.doc.in_heading(i):
+        return None
+    n, inst = hit
+    stem = slug(inst.head) + "-"  # type: ignore[attr-defined]
+    found = [a for a in c.f.actors.values() if a.cls == inst.cls  # type: ignore[attr-defined]
+             and str(a.iri).rsplit("/", 1)[-1].startswith(stem)]
+    if len(found) != 1:
+        return None
+    return Mention(found[0], i, i + n, toks[i].start, toks[i + n - 1].end)
+
+
+NAME_MAX = 8  # words of a unit's own name between its head word and its parent ('Phòng An ninh kinh tế')
+
+
+def _sub_at(c: Ctx, i: int, n: int, sub: SubBody, may_name: bool) -> Mention | None:
+    """'Ban Thường vụ LĐLĐ tỉnh', 'Ban Tuyên giáo (LĐLĐ tỉnh)', 'Phòng An ninh kinh tế, Công an tỉnh': a body
+    inside its parent. A named unit's own words run on (no line break, no stop word) until its parent, which
+    may follow after a plain space, a comma or in brackets; a unit whose name is a body of its own ('Phòng Nội
+    vụ huyện') is that body (`may_name` is false)."""
+    toks, doc = c.doc.tokens, c.doc
+    named = sub.named and may_name and (toks[i].text[:1].isupper() or doc.in_heading(i))
+    last = min(len(toks), i + n + (NAME_MAX if named else 0) + 1)
+    for k in range(i + n, last):
+        tok = toks[k]
+        paren = tok.gap.strip(" ") == "(" and not tok.gap.startswith("\n")
+        if not (tok.joined or paren):
+            return None
+        if k == i + n or tok.gap.strip(" ") in (",", "("):  # the parent follows the name or its comma
+            parent = actor_at(c, k, nested=k == i + n)
+            closed = parent is not None and (not paren or (
+                parent.last < len(toks) and toks[parent.last].gap.lstrip(" ").startswith(")")))
+            if parent is not None and closed:
+                return _sub_mention(c, i, k, sub, parent)
+        if not named or paren or (c.lex.stop_trie.match(toks, k) and not toks[k].text[:1].isupper()
+                                  and not _joins_name(c, k)):  # 'Phòng Tổ chức …': a name's word
+            return None
+        if k > i + n and tok.gap == " ":
+            parent = actor_at(c, k, nested=False)  # 'Văn phòng tổng hợp VKSND huyện'
+            if parent is not None:
+                return _sub_mention(c, i, k, sub, parent)
+    return None
+
+
+def _joins_name(c: Ctx, k: int) -> bool:
+    """'Phòng Kê khai và Kế toán thuế': 'và' inside a unit's name, before a capitalised word that opens neither
+    another unit nor a body."""
+    toks = c.doc.tokens
+    return toks[k].low in c.lex.cues.words("and") and k + 1 < len(toks) and toks[k + 1].gap == " " \
+        and toks[k + 1].text[:1].isupper() and not c.lex.subbody_trie.match(toks, k + 1) \
+        and actor_at(c, k + 1, nested=False) is None
+
+
+def _sub_mention(c: Ctx, i: int, k: int, sub: SubBody, parent: Mention) -> Mention:
+    """The sub-body from token i whose parent's mention starts at token k (its own name is tokens i..k)."""
+    toks = c.doc.tokens
+    name = c.doc.span_text(i, k) if k > i else sub.prefix
+    actor = _sub_actor(c, name, sub, parent.actor)
+    if toks[k].gap.strip(" ") in (",", "("):  # 'Ban Tuyên giáo (LĐLĐ tỉnh)': the name alone is a surface too
+        actor.surfaces.setdefault(name, (toks[i].start, toks[k - 1].end))
+    return Mention(actor, i, parent.last, toks[i].start, parent.end, inner=parent)
+
+
+def _sub_actor(c: Ctx, name: str, sub: SubBody, p: Actor) -> Actor:
+    """The record of a sub-body of p called `name` (its prefix alone, or a named unit's whole name)."""
     if sub.kind == "leadership":
-        actor = p
-    else:
-        iri = URIRef(f"{p.iri}/{slug(sub.prefix)}")
-        actor = c.f.actors.get(iri) or Actor(
-            iri, f"{sub.prefix} {p.label_vi}", f"{sub.name_en} of the {p.label_en}", p.cls, parent=p.iri,
-            acts_for=p.iri if sub.kind == "organ" and not p.group else None, place=p.place)  # the BCH of a
-        # grassroots union (a group kind) is the one body that acts; the BTV of LĐLĐ tỉnh acts for the LĐLĐ
-        c.f.actors[iri] = actor
-    return Mention(actor, i, parent.last, c.doc.tokens[i].start, parent.end, inner=parent)
+        return p
+    named = name.lower() != sub.prefix.lower()
+    iri = URIRef(f"{p.iri}/{slug(name if named else sub.prefix)}")
+    name_en = f"{sub.name_en} '{name}'" if named else sub.name_en
+    actor = c.f.actors.get(iri) or Actor(
+        iri, f"{name if named else sub.prefix} {p.label_vi}", f"{name_en} of the {p.label_en}", p.cls,
+        parent=p.iri, acts_for=p.iri if sub.kind == "organ" and not p.group else None, place=p.place)  # the
+    # BCH of a grassroots union (a group kind) is the one body that acts; the BTV of LĐLĐ tỉnh acts for the LĐLĐ
+    c.f.actors[iri] = actor
+    return actor
+
+
+def _assigned_unit(c: Ctx, i: int, prev: Mention | None) -> Mention | None:
+    """'Công an tỉnh giao Phòng An ninh kinh tế làm đầu mối': a named unit given a task by the body just
+    before the assigning word, its parent; its own name runs to the task's first word."""
+    toks, lex = c.doc.tokens, c.lex
+    sub = lex.subbody_trie.match(toks, i)
+    if prev is None or sub is None or not sub[1].named or not toks[i].text[:1].isupper() \
+            or lex.cues.length("assignment", toks, prev.last) != i - prev.last or i == prev.last \
+            or not all(t.joined for t in toks[prev.last:i + 1]):
+        return None
+    first = k = i + sub[0]  # type: ignore[operator]
+    while k < min(len(toks), first + NAME_MAX) and toks[k].joined and toks[k].gap == " " \
+            and not lex.stop_trie.match(toks, k) and not lex.cues.at("action", toks, k):
+        k += 1
+    if k == first or k >= len(toks) or not toks[first].text[:1].isupper() or not toks[k].joined \
+            or not (lex.stop_trie.match(toks, k) or lex.cues.at("action", toks, k)):
+        return None  # a name that does not end at a task's first word is not read
+    actor = _sub_actor(c, c.doc.span_text(i, k), sub[1], prev.actor)  # type: ignore[arg-type]
+    return Mention(actor, i, k, toks[i].start, toks[k - 1].end)
 
 
 def _institution_mention(c: Ctx, i: int, n: int, kind: Institution) -> Mention:
@@ -272,19 +357,35 @@ def run(c: Ctx) -> None:
     end_tok = c.doc.tok_index(c.doc.page_end)
     for m in c.lex.grammar.byline.finditer(c.doc.text, 0, c.doc.page_end):  # '(Báo Hà Tĩnh) -': the publisher
         c.f.cited_tokens.update(range(c.doc.tok_index(m.start(1)), c.doc.tok_index(m.end(1))))
+    for m in c.lex.grammar.byline_affiliation.finditer(c.doc.text, 0, c.doc.page_end):
+        writer = m.group(1)
+        if writer.isupper() and not m.group(2).isupper() and writer.split()[0].capitalize() in c.lex.surnames:
+            c.f.cited_tokens.update(range(c.doc.tok_index(m.start(2)), c.doc.tok_index(m.end(2))))
     while i < end_tok:
-        m = actor_at(c, i)
+        m = actor_at(c, i) or _assigned_unit(c, i, prev)
         if m is None:
             i = _enumeration(c, i, None) or i + 1
             continue
         _share_area(c, prev, m)
         record(c, m)
-        if any(c.lex.cues.ends_at(kind, c.doc.tokens, m.first) for kind in ("builds", "policy_of")) or (
-                m.actor.group and c.lex.cues.ends_at("led_by", c.doc.tokens, m.first)):
-            c.f.cited_tokens.update(range(m.first, m.last))  # "xây dựng Đảng", "chính sách, pháp luật của Nhà
-            # nước", "sự lãnh đạo của các cấp ủy": the thing built, the body whose policy it is, not a body acting
+        if _in_set_phrase(c, m):
+            c.f.cited_tokens.update(range(m.first, m.last))
         prev = m
         i = _enumeration(c, m.last, m) or m.last
+
+
+def _in_set_phrase(c: Ctx, m: Mention) -> bool:
+    """'xây dựng Đảng', 'chính sách, pháp luật của Nhà nước', 'sự lãnh đạo của các cấp ủy', '… cho Đảng xem xét
+    kết nạp': the thing built, the body whose policy it is or that admits members, not a body acting; for a
+    collective also its people ('cán bộ công đoàn cơ sở') and a count of its members ('12 công đoàn cơ sở'); a
+    body said to exist no more ('không còn LĐLĐ cấp huyện')."""
+    toks, cues = c.doc.tokens, c.lex.cues
+    if any(cues.ends_at(kind, toks, m.first) for kind in ("builds", "policy_of", "abolished")):
+        return True
+    if m.actor.group and (cues.ends_at("led_by", toks, m.first) or cues.ends_at("people_of", toks, m.first)
+                          or m.first > 0 and toks[m.first - 1].text.isdigit() and toks[m.first].gap == " "):
+        return True  # '… của các cấp ủy', 'cán bộ công đoàn cơ sở', 'thành lập mới 12 công đoàn cơ sở': a count
+    return m.last < len(toks) and toks[m.last].joined and cues.length("admitted_after", toks, m.last) > 0
 
 
 def _share_area(c: Ctx, prev: Mention | None, m: Mention) -> None:

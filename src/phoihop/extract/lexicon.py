@@ -65,6 +65,7 @@ class SubBody:
     prefix: str
     name_en: str
     kind: str  # organ | unit | leadership
+    named: bool = False  # the prefix heads the unit's own name ('Phòng An ninh kinh tế'), not the whole of it
 
 
 @dataclass(frozen=True)
@@ -234,7 +235,8 @@ class Lexicon:
                 self.union_names[name] = row["union"]
         self.subbody_trie = Trie()
         for row in read_table("subbodies.csv"):
-            self.subbody_trie.add(row["prefix"], SubBody(row["prefix"], row["name_en"], row["kind"]))
+            self.subbody_trie.add(row["prefix"], SubBody(row["prefix"], row["name_en"], row["kind"],
+                                                                 row.get("named") == "yes"))
         self.institution_trie = Trie()
         for row in read_table("institutions.csv"):
             self.institution_trie.add(row["head"], Institution(row["head"], row["class"], row["name_en"],

@@ -158,8 +158,48 @@ def _signatures(c: Ctx) -> None:
     """'TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH / Nguyễn Văn A', 'BỘ TRƯỞNG BỘ Y TẾ / Tạ Quang Vinh': the signer, with
     the title and body read from up to five lines above the name, nearest first; a copy may put the block
     after the recipients ('Nơi nhận: …')."""
-    doc, f = c.doc, c.f
+    doc = c.doc
     lines = [(s, e) for s, e in doc.lines if s < doc.page_end and doc.text[s:e].strip()]  # after 'Nơi nhận' too
+    for column in _columns(doc.text, lines):
+        _signers(c, column)
+
+
+def _columns(text: str, lines: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    """The lines as signature blocks are read: two blocks side by side ('TM. BAN THƯỜNG VỤ | GIÁM ĐỐC' over
+    'Nguyễn Văn A | Trần Văn B') are two columns. The first column goes on from the lines above the run of
+    lines split by '|'; each further column is that run's cells alone, blank cells left out."""
+    first: list[tuple[int, int]] = []
+    others: list[list[tuple[int, int]]] = []
+    run: list[list[tuple[int, int]]] = []
+    for s, e in lines + [(len(text), len(text))]:
+        cells = _cells(text, s, e) if "|" in text[s:e] else []
+        if cells:
+            run.append(cells)
+            continue
+        if run:
+            width = max(len(r) for r in run)
+            first.extend(r[0] for r in run if r[0][1] > r[0][0])
+            others.extend([r[j] for r in run if j < len(r) and r[j][1] > r[j][0]] for j in range(1, width))
+            run = []
+        if e > s:
+            first.append((s, e))
+    return [first, *others]
+
+
+def _cells(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """The cells of a line split by '|', as spans without their surrounding spaces (empty where blank)."""
+    cells, start = [], s
+    for end in [s + k for k, ch in enumerate(text[s:e]) if ch == "|"] + [e]:
+        cell = text[start:end]
+        a = start + len(cell) - len(cell.lstrip())
+        cells.append((a, max(a, start + len(cell.rstrip()))))
+        start = end + 1
+    return cells
+
+
+def _signers(c: Ctx, lines: list[tuple[int, int]]) -> None:
+    """The signers among lines holding only a name, each with the block above it."""
+    doc, f = c.doc, c.f
     for idx, (s, e) in enumerate(lines):
         i = doc.tok_index(s)
         n = name_at(c, i)

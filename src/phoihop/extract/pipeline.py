@@ -118,6 +118,8 @@ def extract(norm: Normalized, original: str, stem: str, meta: Metadata | None = 
     title = f.own.title if f.own and f.own.title else (
         doc.text[doc.lines[0][0]:doc.lines[0][1]].strip() if doc.lines else None)
     acting = {m.actor.iri for m in f.mentions if m.first not in f.cited_tokens}  # a parent named only inside
-    # its organ ('Thường trực Tỉnh ủy') is written where it leads a task, not as a body the text names
+    # its organ ('Thường trực Tỉnh ủy') is written where it leads a task, not as a body the text names; the
+    acting |= {m.inner.actor.iri for m in f.mentions  # parent of a unit that acts itself ('Viện trưởng VKSND
+               if m.inner is not None and m.actor.iri in acting and m.actor.acts_for is None}  # tỉnh') is one
     return Extraction(title, f.date, f.main_place, f.actors, f.instruments, f.persons, f.commitments, f.events,
                       f.districts, acting)
