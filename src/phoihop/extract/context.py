@@ -32,6 +32,13 @@ def run(c: Ctx) -> None:
         f.national = _national_header(c, head)
         if area and not area.is_nation and not f.national:
             f.province = area
+    # the date first: a province is resolved as of the document's date (Ninh Bình after 1 July 2025 is the
+    # merged province), so the text's own date, else the user's, must be known before any area is named
+    if f.date is None:
+        f.date = parse_date(head[:600]) if g.date_long.search(head[:600]) else None
+    if f.date is None and (dm := g.dateline.search(head[:400])):  # a news page: 'Thứ Ba, 09/01/2024 15:30'
+        f.date = parse_date(dm.group(1))
+    f.date = f.date or doc.meta.date
     first_lines = doc.text[: doc.lines[min(4, len(doc.lines) - 1)][1]] if doc.lines else ""
     counts, first_seen, tail_counts = _areas_named(c)
     if f.province is None and counts and not f.national:
@@ -51,10 +58,6 @@ def run(c: Ctx) -> None:
             f.province = f.main_district.province
         elif pool:
             f.province = lex.gazetteer.areas[max(pool, key=pool.get)]  # type: ignore[arg-type]
-    if f.date is None:
-        f.date = parse_date(head[:600]) if g.date_long.search(head[:600]) else None
-    if f.date is None and (dm := g.dateline.search(head[:400])):  # a news page: 'Thứ Ba, 09/01/2024 15:30'
-        f.date = parse_date(dm.group(1))
     _metadata(c, tail_counts)
 
 
@@ -62,7 +65,6 @@ def _metadata(c: Ctx, tail_counts: dict[str, int]) -> None:
     """What the user said (sidecar or options) where the text is silent: the date, the province, a district;
     then, for a report whose text and user name no province, its publisher's, else the one province the page
     around the article names most, at least twice (a portal's links and footer name its own)."""
-    c.f.date = c.f.date or c.doc.meta.date
     _user_place(c)
     if c.f.province is None and not c.f.national:
         c.f.province = _published_in(c)
