@@ -245,34 +245,18 @@ def test_the_vendored_editor_is_the_pinned_one():
 
 @pytest.fixture(scope="module")
 def endpoint(tmp_path_factory):
-    """`phoihop serve` on the network fixture, on a free port; stopped by its process id."""
-    import socket
-    import subprocess
+    """`phoihop serve` on the network fixture, on a free port; stopped by its process id (test_serve's
+    `running`, the one way the tests start a server)."""
     import sys
-    import time
-    import urllib.request
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+    from test_serve import free_port, running
+
+    port = free_port()
     graphs = [arg for path in [*ontology_files(), NETWORK / "data.ttl"] for arg in ("--graph", str(path))]
-    process = subprocess.Popen([sys.executable, "-m", "phoihop.cli", "-q", "serve", "--port", str(port), *graphs,
-                                "--workers", "1"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    command = [sys.executable, "-m", "phoihop.cli", "-q", "serve", "--port", str(port), *graphs, "--workers", "1"]
     url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(url + "sparql?query=ASK%7B%7D", timeout=2):
-                    break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"phoihop serve did not start: {process.stderr.read().decode()[-400:]}")
-                time.sleep(0.2)
+    with running(command, url + "sparql?query=ASK%7B%7D"):
         yield url
-    finally:
-        process.terminate()
-        process.wait(20)
 
 
 @pytest.fixture
