@@ -46,7 +46,7 @@ from phoihop.store import expand_inputs, load_files
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bindings import Bound, bind_all, load_bound  # noqa: E402 - the benchmarks folder is not a package
-from servers import HOST, free_port, stop  # noqa: E402
+from servers import HOST, free_port, stop, wait_until  # noqa: E402
 
 JSON = "application/sparql-results+json"
 NTRIPLES = "application/n-triples"
@@ -184,16 +184,10 @@ class Started:
 
 
 def _wait(ready, process: subprocess.Popen, lines: list[str], what: str, seconds: float = 300) -> float:
-    deadline = time.monotonic() + seconds
-    while True:
-        if process.poll() is not None:
-            raise SystemExit(f"phoihop serve exited: {''.join(lines)[-600:]}")
-        with contextlib.suppress(httpx.HTTPError):
-            if ready():
-                return time.perf_counter()
-        if time.monotonic() > deadline:
-            raise SystemExit(f"phoihop serve did not {what} within {seconds:g} s")
-        time.sleep(0.05)
+    try:
+        return wait_until(ready, process, seconds, 0.05)
+    except RuntimeError as err:
+        raise SystemExit(f"phoihop serve did not {what} ({err}): {''.join(lines)[-600:]}") from None
 
 
 class Tally:

@@ -38,7 +38,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from servers import free_port, stop  # noqa: E402 - the benchmarks folder is not a package
+from servers import free_port, stop, wait_until  # noqa: E402 - the benchmarks folder is not a package
 
 ROOT = Path(__file__).resolve().parents[1]
 JSON = "application/sparql-results+json"
@@ -83,25 +83,16 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def wait_for(url: str, seconds: float, process: subprocess.Popen) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the server exited with {process.returncode}")
-        with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(url, timeout=5).status_code < 500:
-                return
-        time.sleep(0.5)
-    raise RuntimeError(f"{url} did not answer within {seconds:g} s")
-
-
 @contextlib.contextmanager
 def running(command: list[str], ready: str, cwd: Path | None = None, seconds: float = 300) -> Iterator[None]:
     """A server process until the block ends; stopped by its own process id (SIGTERM, then SIGKILL)."""
     log = open(Path(tempfile.gettempdir()) / f"phoihop-scale-out-{os.getpid()}.log", "ab")  # noqa: SIM115
     process = subprocess.Popen(command, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
     try:
-        wait_for(ready, seconds, process)
+        try:
+            wait_until(lambda: httpx.get(ready, timeout=5).status_code < 500, process, seconds, 0.5)
+        except RuntimeError as err:
+            raise RuntimeError(f"{ready}: {err}") from None
         yield
     finally:
         stop(process, signal.SIGTERM, grace=120)

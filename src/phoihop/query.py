@@ -416,8 +416,9 @@ def run_command(target: str | None, *, stdin_text: str | None = None, params: It
     if fmt is not None and fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
     query = parse_header(stdin_text or "", "<stdin>") if target == "-" else find_query(target)
-    if fmt is not None and query_form(query.text) in ("select", "ask", "construct", "describe"):
-        check_form_format(query_form(query.text), fmt)  # refused before the graph is opened or the query run
+    form = query_form(query.text)
+    if fmt is not None and form in ("select", "ask", "construct", "describe"):
+        check_form_format(form, fmt)  # refused before the graph is opened or the query run
     bound = parse_params(params)
     files = expand_inputs(graphs) if graphs and not endpoint else []
     graph = open_graph(files or None, engine=engine, endpoint=endpoint, timeout=timeout, max_rows=max_rows)

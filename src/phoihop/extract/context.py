@@ -62,9 +62,10 @@ def run(c: Ctx) -> None:
 
 
 def _metadata(c: Ctx, tail_counts: dict[str, int]) -> None:
-    """What the user said (sidecar or options) where the text is silent: the date, the province, a district;
-    then, for a report whose text and user name no province, its publisher's, else the one province the page
-    around the article names most, at least twice (a portal's links and footer name its own)."""
+    """What the user said (sidecar or options) where the text is silent: the province, a district (the date
+    is settled in `run`, before any area is resolved); then, for a report whose text and user name no
+    province, its publisher's, else the one province the page around the article names most, at least twice
+    (a portal's links and footer name its own)."""
     _user_place(c)
     if c.f.province is None and not c.f.national:
         c.f.province = _published_in(c)
